@@ -1,0 +1,78 @@
+// Shared value types of the analyzer: findings, fixes, settings, the file provider. No I/O here.
+
+/** Severity of a finding, as shown to users. */
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+/** A severity setting for a rule: a severity, or `off` to silence it. */
+export type SeveritySetting = Severity | 'off';
+export type Dialect = 'nginx' | 'vcl';
+
+/** A half-open range of UTF-16 offsets `[start, end)` into one file's text. */
+export interface TextRange {
+  start: number;
+  end: number;
+}
+
+/** Replace `[start, end)` of the file at `path` with `newText`. Offsets are UTF-16 code units. */
+export interface TextEdit {
+  path: string;
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface Fix {
+  /** Imperative title: "Add proxy_ignore_headers Cache-Control Expires". */
+  title: string;
+  /** Safe fixes are applied by fix-all and `--fix`; unsafe ones only on request. */
+  safe: boolean;
+  edits: TextEdit[];
+}
+
+export interface RelatedInfo {
+  path: string;
+  range: TextRange;
+  message: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  path: string;
+  range: TextRange;
+  fixes: Fix[];
+  related: RelatedInfo[];
+}
+
+/** Tunable thresholds of the rules. Times in seconds, sizes in bytes. */
+export interface Thresholds {
+  /** `*_cache_valid` times below this are "tiny" (cache-valid-zero-or-tiny). */
+  tinyTtlSeconds: number;
+}
+
+export interface Settings {
+  /** Per-rule severity override by rule id. */
+  rules: Record<string, SeveritySetting>;
+  thresholds: Thresholds;
+  /** Extra directive names (third-party modules) accepted anywhere. */
+  extraDirectives: string[];
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  tinyTtlSeconds: 10,
+};
+
+export function defaultSettings(): Settings {
+  return { rules: {}, thresholds: { ...DEFAULT_THRESHOLDS }, extraDirectives: [] };
+}
+
+/**
+ * The analyzer's only window on the file system. Paths are absolute, '/'-separated.
+ * Adapters (CLI, LSP) implement it; the LSP overlays open editor buffers.
+ */
+export interface FileProvider {
+  /** The text of a file, or undefined when it does not exist or cannot be read. */
+  readFile(path: string): string | undefined;
+  /** Absolute paths of existing files matching a glob (`*`, `?`, `[...]`) pattern, sorted. */
+  glob(pattern: string): string[];
+}
