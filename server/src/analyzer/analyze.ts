@@ -1,13 +1,29 @@
 // The facade the adapters call: analysis of entry files, editor features, fixes and the rule registry.
 import type { AnalysisResult, Location, OutlineSymbol, RuleInfo, SourceFile } from './api';
 import type { Dialect, FileProvider, Finding, Fix, Settings, TextEdit } from './types';
+import { LineIndex } from './text/lineIndex';
+import { dirname, join } from './text/paths';
+import { buildModel, NginxModel, ParsedFile, Placed } from './nginx/model';
+import { activePolicies, collectZones } from './nginx/policy';
+import { directiveAt } from './nginx/tree';
+import { RULES } from './rules';
+import type { NginxRuleContext, Report } from './rules/rule';
+import { collectEdits, applyTextEdits, insertLineBefore } from './fixes';
+import { HoverModel, nginxHover, policyCard, enclosingPolicyScope } from './hover';
+import { nginxOutline, vclOutline } from './outline';
 
 export interface AnalyzeOptions {
   provider: FileProvider;
   settings: Settings;
 }
 
-/** Which dialect a file is, from its name and, failing that, its content; undefined when neither fits. */
+interface Internal extends HoverModel {
+  parsed: Map<string, ParsedFile>;
+}
+
+const internals = new WeakMap<AnalysisResult, Internal>();
+
+/** Which dialect a file is, from its name and, failing that, its content. */
 export function detectDialect(path: string, text?: string): Dialect | undefined {
   if (/\.vcl$/i.test(path)) return 'vcl';
   if (text !== undefined && /^\s*vcl\s+4\.[01]\s*;/m.test(text.slice(0, 4000))) return 'vcl';
@@ -16,9 +32,88 @@ export function detectDialect(path: string, text?: string): Dialect | undefined 
 
 /** Analyses entry files (absolute paths) and everything they include. Never throws on bad input. */
 export function analyzeEntries(entries: string[], opts: AnalyzeOptions): AnalysisResult {
-  void opts;
+  const nginxEntries: string[] = [];
   const files = new Map<string, SourceFile>();
-  return { entries, files, findings: [], findingsFor: () => [] };
+  for (const e of entries) {
+    const text = opts.provider.readFile(e);
+    if (text === undefined) continue;
+    if (detectDialect(e, text) === 'vcl') files.set(e, { path: e, text, dialect: 'vcl', lines: new LineIndex(text) });
+    else nginxEntries.push(e);
+  }
+  const extra = new Set(opts.settings.extraDirectives);
+  const cache = new Map<string, ParsedFile | null>();
+  let model = buildModel(nginxEntries, { provider: opts.provider, extraDirectives: extra, cache });
+  // An entry reached through another entry's include is analysed in that context only.
+  const roots = nginxEntries.filter((e) => !model.included.has(e));
+  if (roots.length !== nginxEntries.length && roots.length > 0) model = buildModel(roots, { provider: opts.provider, extraDirectives: extra, cache });
+  for (const [p, f] of model.files) files.set(p, { path: p, text: f.text, dialect: 'nginx', lines: f.lines });
+
+  const zones = collectZones(model);
+  const findings: Finding[] = [];
+  const internalErrors: string[] = [];
+  const ctxBase = { model, zones, policies: activePolicies(model, zones), settings: opts.settings, file: (p: string) => model.files.get(p)! };
+  for (const rule of RULES) {
+    const setting = opts.settings.rules[rule.id];
+    if (setting === 'off') continue;
+    const severity = setting ?? rule.meta.defaultSeverity;
+    const ctx: NginxRuleContext = {
+      ...ctxBase,
+      report: (r: Report) => findings.push({ ruleId: rule.id, severity: setting ? severity : r.severity ?? severity, message: r.message, path: r.path, range: r.range, fixes: r.fixes ?? [], related: r.related ?? [] }),
+    };
+    try {
+      rule.check(ctx);
+    } catch (err) {
+      internalErrors.push(`${rule.id}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  const kept = dedupe(findings).filter((f) => !suppressed(files.get(f.path), f));
+  kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.range.start - b.range.start || a.ruleId.localeCompare(b.ruleId)));
+  const byPath = new Map<string, Finding[]>();
+  for (const f of kept) (byPath.get(f.path) ?? byPath.set(f.path, []).get(f.path)!).push(f);
+  const result: AnalysisResult = { entries, files, findings: kept, findingsFor: (p) => byPath.get(p) ?? [], internalErrors };
+  const placedOf = new Map<object, Placed>();
+  for (const p of model.all) if (!placedOf.has(p.d)) placedOf.set(p.d, p);
+  internals.set(result, { model, zones, placedOf, parsed: model.files });
+  return result;
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const k = `${f.ruleId}\0${f.path}\0${f.range.start}\0${f.range.end}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+const DISABLE_FILE = /#\s*cachelint-disable\s+([^\n\r]*)/g;
+const DISABLE_NEXT = /^\s*#\s*cachelint-disable-next-line\b(.*)$/;
+
+function ruleList(s: string): string[] {
+  return s.split(/[\s,]+/).map((x) => x.trim()).filter((x) => /^[a-z]+\/[a-z0-9-]+$/.test(x));
+}
+
+/** Whether a `# cachelint-disable-next-line <id>` above the finding, or `# cachelint-disable <id>` in the file, silences it. */
+function suppressed(file: SourceFile | undefined, f: Finding): boolean {
+  if (!file || file.text.indexOf('cachelint-disable') < 0) return false;
+  DISABLE_FILE.lastIndex = 0;
+  for (let m = DISABLE_FILE.exec(file.text); m; m = DISABLE_FILE.exec(file.text)) {
+    const ids = ruleList(m[1]);
+    if (ids.length === 0 || ids.includes(f.ruleId)) return true;
+  }
+  const line = file.lines.positionAt(f.range.start).line;
+  for (let l = line - 1; l >= 0; l--) {
+    const text = file.text.slice(file.lines.lineStart(l), file.lines.lineEnd(l));
+    const m = DISABLE_NEXT.exec(text);
+    if (m) {
+      const ids = ruleList(m[1]);
+      return ids.length === 0 || ids.includes(f.ruleId);
+    }
+    // Only a run of comment lines directly above counts.
+    if (!/^\s*#/.test(text)) return false;
+  }
+  return false;
 }
 
 /**
@@ -27,36 +122,88 @@ export function analyzeEntries(entries: string[], opts: AnalyzeOptions): Analysi
  * analysed and the file gets its findings in that context; otherwise the file is analysed alone.
  */
 export function analyzeDocument(path: string, opts: AnalyzeOptions & { roots?: string[] }): AnalysisResult {
+  const text = opts.provider.readFile(path);
+  if (text !== undefined && detectDialect(path, text) === 'nginx') {
+    const candidates = [...(opts.roots ?? [])];
+    for (let dir = dirname(path), i = 0; i < 4 && dir !== '/' && dir !== '.'; dir = dirname(dir), i++) candidates.push(join(dir, 'nginx.conf'));
+    const extra = new Set(opts.settings.extraDirectives);
+    const cache = new Map<string, ParsedFile | null>();
+    for (const root of new Set(candidates)) {
+      if (root === path) continue;
+      if (opts.provider.readFile(root) === undefined) continue;
+      const m = buildModel([root], { provider: opts.provider, extraDirectives: extra, cache });
+      if (m.included.has(path)) return analyzeEntries([root], opts);
+    }
+  }
   return analyzeEntries([path], opts);
+}
+
+function placedAt(it: Internal, path: string, offset: number): Placed | undefined {
+  const f = it.parsed.get(path);
+  if (!f) return undefined;
+  const d = directiveAt(f.tree.children, offset);
+  return d ? it.placedOf.get(d) : undefined;
 }
 
 /** Markdown hover at `offset` of `path`: directive/variable docs, or the effective-policy card. */
 export function hoverAt(result: AnalysisResult, path: string, offset: number): string | undefined {
-  void result; void path; void offset;
-  return undefined;
+  const it = internals.get(result);
+  const p = it && placedAt(it, path, offset);
+  return p ? nginxHover(it, p, offset) : undefined;
 }
 
 /** The effective cache policy card for the location/server enclosing `offset` (command and CLI `explain`). */
 export function policyAt(result: AnalysisResult, path: string, offset: number): string | undefined {
-  void result; void path; void offset;
+  const it = internals.get(result);
+  const p = it && placedAt(it, path, offset);
+  if (!it || !p) return undefined;
+  for (let s: typeof p.scope | undefined = enclosingPolicyScope(p); s; s = s.parent) {
+    const card = policyCard(it, s, path);
+    if (card) return card;
+    if (s.kind === 'server' || s.kind === 'http') break;
+  }
   return undefined;
 }
 
-/** Go-to-definition targets: `proxy_cache NAME` → its `keys_zone`; `include` → the files it matches. */
+/** Go-to-definition targets: `*_cache NAME` → its `keys_zone`; `include` → the files it matches. */
 export function definitionAt(result: AnalysisResult, path: string, offset: number): Location[] {
-  void result; void path; void offset;
+  const it = internals.get(result);
+  const p = it && placedAt(it, path, offset);
+  if (!it || !p) return [];
+  const name = p.d.name.value;
+  const arg = p.d.args.find((a) => offset >= a.offset && offset <= a.end);
+  if (!arg) return [];
+  const m = /^(proxy|fastcgi|uwsgi|scgi)_cache$/.exec(name);
+  if (m) {
+    return (it.zones.get(`${m[1]}:${arg.value}`) ?? []).map((z) => {
+      const w = z.placed.d.args.find((a) => a.value.startsWith('keys_zone='))!;
+      const start = w.raw.indexOf('keys_zone=') + w.offset + 10;
+      return { path: z.placed.file.path, range: { start, end: start + z.name.length } };
+    });
+  }
+  if (name === 'include') {
+    const site = it.model.includes.find((s) => s.at.d === p.d);
+    return (site?.targets ?? []).map((t) => ({ path: t, range: { start: 0, end: 0 } }));
+  }
   return [];
 }
 
 /** The outline of one file: http/server/location/upstream/map blocks, VCL subs/backends/ACLs. */
 export function outline(result: AnalysisResult, path: string): OutlineSymbol[] {
-  void result; void path;
-  return [];
+  const f = result.files.get(path);
+  if (!f) return [];
+  if (f.dialect === 'vcl') return vclOutline(f.text);
+  const parsed = internals.get(result)?.parsed.get(path);
+  return parsed ? nginxOutline(parsed.tree.children) : [];
 }
 
 /** The "Disable <rule> for this line" fix: inserts `# cachelint-disable-next-line <id>` above the finding. */
 export function disableForLineFix(file: SourceFile, finding: Finding): Fix {
-  return { title: `Disable ${finding.ruleId} for this line`, safe: false, edits: [{ path: file.path, start: 0, end: 0, newText: '' }] };
+  return {
+    title: `Disable ${finding.ruleId} for this line`,
+    safe: false,
+    edits: [insertLineBefore(file, finding.range.start, `# cachelint-disable-next-line ${finding.ruleId}`)],
+  };
 }
 
 /**
@@ -64,19 +211,22 @@ export function disableForLineFix(file: SourceFile, finding: Finding): Fix {
  * overlap an already chosen one, and returns their edits grouped by path, in ascending offset order.
  */
 export function collectFixEdits(findings: Finding[], opts: { unsafe: boolean }): Map<string, TextEdit[]> {
-  void findings; void opts;
-  return new Map();
+  return collectEdits(findings, opts.unsafe);
 }
 
 /** Applies non-overlapping edits to a text. */
 export function applyEdits(text: string, edits: TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
-  for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
-  return out;
+  return applyTextEdits(text, edits);
 }
 
 /** Every rule cachelint knows, for settings, docs and validation of `--rule` options. */
 export function ruleRegistry(): RuleInfo[] {
-  return [];
+  return RULES.map((r) => ({ id: r.id, dialect: r.dialect, category: r.meta.category, defaultSeverity: r.meta.defaultSeverity, fix: r.meta.fix, summary: r.meta.docs.summary }));
 }
+
+/** Full documentation of a rule (summary, why, examples), for the README and hovers. */
+export function ruleDocs(id: string) {
+  return RULES.find((r) => r.id === id)?.meta.docs;
+}
+
+export type { NginxModel };

@@ -20,6 +20,8 @@ export interface AnalysisResult {
   findings: Finding[];
   /** Findings located in one file. */
   findingsFor(path: string): Finding[];
+  /** Rules that failed with an exception (the other rules' findings are still delivered). */
+  internalErrors: string[];
 }
 
 export interface Location {

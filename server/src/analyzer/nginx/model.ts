@@ -1,0 +1,204 @@
+// The configuration as nginx assembles it: files parsed, includes expanded in place, scopes with their directives.
+import type { FileProvider } from '../types';
+import { LineIndex } from '../text/lineIndex';
+import { dirname, isAbsolute, join, basename } from '../text/paths';
+import { parseNginx } from './parser';
+import { allowedIn, directiveSpec, Family, isKnownDirective } from './directives';
+import type { Directive, NginxTree, Node } from './tree';
+
+export interface ParsedFile {
+  path: string;
+  text: string;
+  tree: NginxTree;
+  lines: LineIndex;
+}
+
+/** A directive where nginx sees it: its file and the scope (block) it belongs to after include expansion. */
+export interface Placed {
+  d: Directive;
+  file: ParsedFile;
+  scope: Scope;
+}
+
+/** A configuration level: main, http, server, location, if, upstream, … with directives from every file. */
+export interface Scope {
+  /** The block directive's name, or `main`. */
+  kind: string;
+  /** The context name used by nginx's reference (`if in location`, `server`, …), or `data` for map-like bodies. */
+  context: string;
+  family: Family;
+  /** The directive that opened this block (undefined for main). */
+  block?: Placed;
+  parent?: Scope;
+  items: Placed[];
+  children: Scope[];
+}
+
+export interface IncludeSite {
+  at: Placed;
+  pattern: string;
+  targets: string[];
+  /** The pattern names one file (no glob) that does not exist. */
+  missing: boolean;
+  /** Targets skipped because they would include themselves again. */
+  cycles: string[];
+}
+
+export interface NginxModel {
+  files: Map<string, ParsedFile>;
+  /** One main scope per entry file. */
+  roots: Scope[];
+  all: Placed[];
+  includes: IncludeSite[];
+  /** Files reached through `include` from an entry. */
+  included: Set<string>;
+  /** The context a fragment entry was analysed in, when it was inferred or declared. */
+  fragmentContext: Map<string, { context: string; declared: boolean }>;
+}
+
+export interface ModelOptions {
+  provider: FileProvider;
+  extraDirectives: Set<string>;
+  /** Files already parsed in this analysis run (shared across entries). */
+  cache?: Map<string, ParsedFile | null>;
+}
+
+type Loader = ((path: string) => ParsedFile | undefined) & { glob: (pattern: string) => string[] };
+
+const MAX_INCLUDE_DEPTH = 16;
+const MAX_FILES = 5000;
+
+export function parseFile(path: string, text: string, extra: Set<string>): ParsedFile {
+  const tree = parseNginx(text, { isKnownDirective: (n) => isKnownDirective(n) || extra.has(n) });
+  return { path, text, tree, lines: new LineIndex(text) };
+}
+
+/** Builds the model for entry files. Missing entries are skipped (the caller reports them). */
+export function buildModel(entries: string[], opts: ModelOptions): NginxModel {
+  const cache = opts.cache ?? new Map<string, ParsedFile | null>();
+  const model: NginxModel = { files: new Map(), roots: [], all: [], includes: [], included: new Set(), fragmentContext: new Map() };
+  const load: Loader = (path: string): ParsedFile | undefined => {
+    if (cache.has(path)) return cache.get(path) ?? undefined;
+    if (cache.size >= MAX_FILES) return undefined;
+    const text = opts.provider.readFile(path);
+    const pf = text === undefined ? null : parseFile(path, text, opts.extraDirectives);
+    cache.set(path, pf);
+    return pf ?? undefined;
+  };
+  load.glob = (pattern: string) => opts.provider.glob(pattern);
+
+  for (const entry of entries) {
+    const file = load(entry);
+    if (!file) continue;
+    model.files.set(entry, file);
+    const { context, declared } = entryContext(file);
+    const family: Family = context === 'main' ? 'any' : 'http';
+    const root: Scope = { kind: context === 'main' ? 'main' : context, context, family, items: [], children: [] };
+    if (context !== 'main') model.fragmentContext.set(entry, { context, declared });
+    model.roots.push(root);
+    walk(model, file, file.tree.children, root, dirname(entry), [entry], load);
+  }
+  return model;
+}
+
+function walk(model: NginxModel, file: ParsedFile, nodes: Node[], scope: Scope, prefix: string, stack: string[], load: Loader): void {
+  for (const n of nodes) {
+    if (n.type !== 'directive') continue;
+    const placed: Placed = { d: n, file, scope };
+    scope.items.push(placed);
+    model.all.push(placed);
+    const name = n.name.value;
+    if (name === 'include' && !n.block && n.args.length === 1 && !n.args[0].template) {
+      const site = resolveInclude(placed, n.args[0].value, prefix, file.path, load);
+      model.includes.push(site);
+      if (stack.length >= MAX_INCLUDE_DEPTH) continue;
+      for (const target of site.targets) {
+        if (stack.includes(target)) {
+          site.cycles.push(target);
+          continue;
+        }
+        const inc = load(target);
+        if (!inc) continue;
+        model.files.set(target, inc);
+        model.included.add(target);
+        walk(model, inc, inc.tree.children, scope, prefix, [...stack, target], load);
+      }
+      continue;
+    }
+    if (n.block && !n.block.raw) {
+      const child = childScope(scope, placed);
+      scope.children.push(child);
+      walk(model, file, n.block.children, child, prefix, stack, load);
+    }
+  }
+}
+
+function childScope(parent: Scope, placed: Placed): Scope {
+  const name = placed.d.name.value;
+  let context = name;
+  let family = parent.family;
+  if (placed.d.dataBlock) context = 'data';
+  else if (name === 'http' || name === 'stream' || name === 'mail') family = name;
+  else if (name === 'if') context = parent.context === 'location' || parent.context === 'if in location' ? 'if in location' : 'if';
+  return { kind: name, context, family, block: placed, parent, items: [], children: [] };
+}
+
+function resolveInclude(at: Placed, pattern: string, prefix: string, from: string, load: Loader): IncludeSite {
+  const isGlob = /[*?[]/.test(pattern);
+  const bases = isAbsolute(pattern) ? [''] : [prefix, dirname(from)];
+  const site: IncludeSite = { at, pattern, targets: [], missing: false, cycles: [] };
+  for (const base of bases) {
+    const abs = base ? join(base, pattern) : pattern;
+    if (isGlob) {
+      const found = load.glob(abs);
+      if (found.length) {
+        site.targets = found;
+        return site;
+      }
+    } else if (load(abs)) {
+      site.targets = [abs];
+      return site;
+    }
+  }
+  site.missing = !isGlob;
+  return site;
+}
+
+
+const CONTEXT_COMMENT = /#\s*cachelint:\s*context\s*=\s*([a-z ]+?)\s*$/m;
+const CANDIDATES = ['main', 'http', 'server', 'location'];
+
+/**
+ * The context an entry file is read in: `main` for a full config; for a fragment, the one a
+ * `# cachelint: context=server` comment declares, or the first of main/http/server/location where
+ * its top-level directives are allowed.
+ */
+export function entryContext(file: ParsedFile): { context: string; declared: boolean } {
+  const m = CONTEXT_COMMENT.exec(file.text.slice(0, 4000));
+  if (m) {
+    const c = m[1].trim() === 'if' ? 'if in location' : m[1].trim();
+    return { context: c, declared: true };
+  }
+  const names: string[] = [];
+  for (const n of file.tree.children) if (n.type === 'directive') names.push(n.name.value);
+  if (names.includes('http') || names.includes('events') || basename(file.path) === 'nginx.conf') return { context: 'main', declared: false };
+  let best = 'http';
+  let bestScore = -1;
+  for (const c of CANDIDATES) {
+    let score = 0;
+    for (const n of names) {
+      const spec = directiveSpec(n);
+      if (spec && spec.contexts.size && allowedIn(spec, c, c === 'main' ? 'any' : 'http')) score++;
+    }
+    if (score > bestScore) {
+      best = c;
+      bestScore = score;
+    }
+  }
+  return { context: best, declared: false };
+}
+
+/** Ancestors of a scope from itself outwards. */
+export function* scopeChain(s: Scope | undefined): Generator<Scope> {
+  for (let cur = s; cur; cur = cur.parent) yield cur;
+}

@@ -1,0 +1,35 @@
+// The rule registry: every rule cachelint runs, in catalogue order.
+import type { Rule } from './rule';
+import syntax from './nginx/syntax';
+import templatePlaceholder from './nginx/template-placeholder';
+import unknownDirective from './nginx/unknown-directive';
+import notAllowedHere from './nginx/not-allowed-here';
+import invalidArguments from './nginx/invalid-arguments';
+import includeNotFound from './nginx/include-not-found';
+import includeCycle from './nginx/include-cycle';
+import cacheKeyVolatileVariable from './nginx/cache-key-volatile-variable';
+import upstreamTtlOverridesCacheValid from './nginx/upstream-ttl-overrides-cache-valid';
+import cacheValidZeroOrTiny from './nginx/cache-valid-zero-or-tiny';
+import cacheWithBufferingOff from './nginx/cache-with-buffering-off';
+import inactiveShorterThanTtl from './nginx/inactive-shorter-than-ttl';
+
+export const RULES: readonly Rule[] = [
+  syntax,
+  templatePlaceholder,
+  unknownDirective,
+  notAllowedHere,
+  invalidArguments,
+  includeNotFound,
+  includeCycle,
+  cacheKeyVolatileVariable,
+  upstreamTtlOverridesCacheValid,
+  cacheValidZeroOrTiny,
+  cacheWithBufferingOff,
+  inactiveShorterThanTtl,
+];
+
+const byId = new Map(RULES.map((r) => [r.id, r]));
+
+export function ruleById(id: string): Rule | undefined {
+  return byId.get(id);
+}
