@@ -15,6 +15,11 @@ import { nginxOutline, vclOutline } from './outline';
 export interface AnalyzeOptions {
   provider: FileProvider;
   settings: Settings;
+  /**
+   * The context fragment entries are read in (`http`, `server`, `location`, `data` for a map/geo body),
+   * instead of inferring it. A `# cachelint: context=…` comment in the file does the same.
+   */
+  entryContext?: string;
 }
 
 interface Internal extends HoverModel {
@@ -42,10 +47,10 @@ export function analyzeEntries(entries: string[], opts: AnalyzeOptions): Analysi
   }
   const extra = new Set(opts.settings.extraDirectives);
   const cache = new Map<string, ParsedFile | null>();
-  let model = buildModel(nginxEntries, { provider: opts.provider, extraDirectives: extra, cache });
+  let model = buildModel(nginxEntries, { provider: opts.provider, extraDirectives: extra, cache, entryContext: opts.entryContext });
   // An entry reached through another entry's include is analysed in that context only.
   const roots = nginxEntries.filter((e) => !model.included.has(e));
-  if (roots.length !== nginxEntries.length && roots.length > 0) model = buildModel(roots, { provider: opts.provider, extraDirectives: extra, cache });
+  if (roots.length !== nginxEntries.length && roots.length > 0) model = buildModel(roots, { provider: opts.provider, extraDirectives: extra, cache, entryContext: opts.entryContext });
   for (const [p, f] of model.files) files.set(p, { path: p, text: f.text, dialect: 'nginx', lines: f.lines });
 
   const zones = collectZones(model);

@@ -20,6 +20,8 @@ export interface DirectiveSpec {
   isBlock: boolean;
   /** Whether the modules defining the name agree on taking a block (`server` does not). */
   blockKinds: Set<boolean>;
+  /** Per module: family, contexts and whether it takes a block. */
+  entries: { family: Family; contexts: Set<string>; isBlock: boolean }[];
   /** Undefined when the syntax could not be read with confidence. */
   arity?: Arity;
 }
@@ -34,6 +36,15 @@ interface RefDirective {
   default: string;
 }
 
+/**
+ * Where the reference's syntax line cannot express what nginx's source accepts: `if (…)` conditions are
+ * split into several words, and `stub_status` still takes its legacy argument (`stub_status on`).
+ */
+const ARITY_OVERRIDES: Record<string, Arity> = {
+  if: { min: 1, max: Infinity },
+  stub_status: { min: 0, max: 1 },
+};
+
 let index: Map<string, DirectiveSpec> | undefined;
 let docs: Map<string, RefDirective[]> | undefined;
 
@@ -44,17 +55,18 @@ function load(): Map<string, DirectiveSpec> {
   docs = new Map();
   for (const d of all) {
     (docs.get(d.name) ?? docs.set(d.name, []).get(d.name)!).push(d);
-    // `if (condition)` takes one to three words; its syntax line cannot say so.
-    const arity = d.name === 'if' ? { min: 1, max: 4 } : syntaxArity(d.syntax);
+    const arity = ARITY_OVERRIDES[d.name] ?? syntaxArity(d.syntax);
     const fam = moduleFamily(d.module);
     let prev = index.get(d.name);
     if (!prev) {
-      prev = { name: d.name, modules: [d.module], byFamily: new Map(), contexts: new Set(d.contexts.filter(Boolean)), isBlock: d.isBlock, blockKinds: new Set([d.isBlock]), arity };
+      prev = { name: d.name, modules: [d.module], byFamily: new Map(), contexts: new Set(d.contexts.filter(Boolean)), isBlock: d.isBlock, blockKinds: new Set([d.isBlock]), entries: [], arity };
       prev.byFamily.set(fam, new Set(d.contexts.filter(Boolean)));
+      prev.entries.push({ family: fam, contexts: new Set(d.contexts.filter(Boolean)), isBlock: d.isBlock });
       index.set(d.name, prev);
       if (!d.contexts.some(Boolean)) prev.contexts.clear();
       continue;
     }
+    prev.entries.push({ family: fam, contexts: new Set(d.contexts.filter(Boolean)), isBlock: d.isBlock });
     const famSet = prev.byFamily.get(fam) ?? prev.byFamily.set(fam, new Set()).get(fam)!;
     for (const c of d.contexts) if (c) famSet.add(c);
     prev.modules.push(d.module);
@@ -87,6 +99,13 @@ export function allowedIn(spec: DirectiveSpec, context: string, family: Family):
     return false;
   }
   return ok(spec.byFamily.get(family));
+}
+
+/** Whether the directive takes a block where it stands, when the modules allowed there agree; else undefined. */
+export function takesBlock(spec: DirectiveSpec, context: string, family: Family): boolean | undefined {
+  if (spec.blockKinds.size === 1) return spec.isBlock;
+  const kinds = new Set(spec.entries.filter((e) => (family === 'any' || e.family === family || e.family === 'any') && e.contexts.has(context)).map((e) => e.isBlock));
+  return kinds.size === 1 ? [...kinds][0] : undefined;
 }
 
 /** The spec of a directive known to nginx's reference, or undefined. */

@@ -40,6 +40,8 @@ export interface IncludeSite {
   targets: string[];
   /** The pattern names one file (no glob) that does not exist. */
   missing: boolean;
+  /** For a missing file: the file of that name next to the including file, which nginx does not look at. */
+  nearby?: string;
   /** Targets skipped because they would include themselves again. */
   cycles: string[];
 }
@@ -61,6 +63,8 @@ export interface ModelOptions {
   extraDirectives: Set<string>;
   /** Files already parsed in this analysis run (shared across entries). */
   cache?: Map<string, ParsedFile | null>;
+  /** The context to read fragment entries in, instead of inferring it. */
+  entryContext?: string;
 }
 
 type Loader = ((path: string) => ParsedFile | undefined) & { glob: (pattern: string) => string[] };
@@ -91,17 +95,27 @@ export function buildModel(entries: string[], opts: ModelOptions): NginxModel {
     const file = load(entry);
     if (!file) continue;
     model.files.set(entry, file);
-    const { context, declared } = entryContext(file);
+    const { context, declared } = opts.entryContext ? { context: opts.entryContext, declared: true } : entryContext(file);
     const family: Family = context === 'main' ? 'any' : 'http';
     const root: Scope = { kind: context === 'main' ? 'main' : context, context, family, items: [], children: [] };
     if (context !== 'main') model.fragmentContext.set(entry, { context, declared });
     model.roots.push(root);
-    walk(model, file, file.tree.children, root, dirname(entry), [entry], load);
+    // nginx resolves relative includes against the main configuration's directory. A fragment's main
+    // configuration is unknown: try the directory above it (conf.d/, sites-enabled/ layouts), then its own.
+    const dir = dirname(entry);
+    const prefixes = context === 'main' ? [dir] : [dirname(dir), dir];
+    walk(model, file, file.tree.children, root, { prefixes, fragment: context !== 'main' }, [entry], load);
   }
   return model;
 }
 
-function walk(model: NginxModel, file: ParsedFile, nodes: Node[], scope: Scope, prefix: string, stack: string[], load: Loader): void {
+interface Prefix {
+  prefixes: string[];
+  /** The root is a fragment: its main configuration, and so nginx's prefix, is a guess. */
+  fragment: boolean;
+}
+
+function walk(model: NginxModel, file: ParsedFile, nodes: Node[], scope: Scope, prefix: Prefix, stack: string[], load: Loader): void {
   for (const n of nodes) {
     if (n.type !== 'directive') continue;
     const placed: Placed = { d: n, file, scope };
@@ -143,10 +157,12 @@ function childScope(parent: Scope, placed: Placed): Scope {
   return { kind: name, context, family, block: placed, parent, items: [], children: [] };
 }
 
-function resolveInclude(at: Placed, pattern: string, prefix: string, from: string, load: Loader): IncludeSite {
+function resolveInclude(at: Placed, pattern: string, prefix: Prefix, from: string, load: Loader): IncludeSite {
   const isGlob = /[*?[]/.test(pattern);
-  const bases = isAbsolute(pattern) ? [''] : [prefix, dirname(from)];
   const site: IncludeSite = { at, pattern, targets: [], missing: false, cycles: [] };
+  // A glob that matches nothing at nginx's prefix is fine for nginx; looking elsewhere would pull in
+  // files nginx never reads. A single file is also looked up next to the including file.
+  const bases = isAbsolute(pattern) ? [''] : isGlob && !prefix.fragment ? prefix.prefixes : [...prefix.prefixes, dirname(from)];
   for (const base of bases) {
     const abs = base ? join(base, pattern) : pattern;
     if (isGlob) {
@@ -156,7 +172,11 @@ function resolveInclude(at: Placed, pattern: string, prefix: string, from: strin
         return site;
       }
     } else if (load(abs)) {
-      site.targets = [abs];
+      // Found only next to the including file: nginx itself would not read it.
+      if (!prefix.fragment && base !== prefix.prefixes[0]) {
+        site.missing = true;
+        site.nearby = abs;
+      } else site.targets = [abs];
       return site;
     }
   }
@@ -180,17 +200,24 @@ export function entryContext(file: ParsedFile): { context: string; declared: boo
     return { context: c, declared: true };
   }
   const names: string[] = [];
-  for (const n of file.tree.children) if (n.type === 'directive') names.push(n.name.value);
-  if (names.includes('http') || names.includes('events') || basename(file.path) === 'nginx.conf') return { context: 'main', declared: false };
-  let best = 'http';
+  const inIf: string[] = [];
+  for (const n of file.tree.children) {
+    if (n.type !== 'directive') continue;
+    names.push(n.name.value);
+    if (n.name.value === 'if' && n.block) for (const c of n.block.children) if (c.type === 'directive') inIf.push(c.name.value);
+  }
+  if (names.includes('http') || names.includes('events')) return { context: 'main', declared: false };
+  let best = basename(file.path) === 'nginx.conf' ? 'main' : 'http';
   let bestScore = -1;
+  const allowed = (n: string, c: string) => {
+    const spec = directiveSpec(n);
+    return !!spec && spec.contexts.size > 0 && allowedIn(spec, c, c === 'main' ? 'any' : 'http');
+  };
   for (const c of CANDIDATES) {
     let score = 0;
-    for (const n of names) {
-      const spec = directiveSpec(n);
-      if (spec && spec.contexts.size && allowedIn(spec, c, c === 'main' ? 'any' : 'http')) score++;
-    }
-    if (score > bestScore) {
+    for (const n of names) if (allowed(n, c)) score++;
+    for (const n of inIf) if (allowed(n, c === 'location' ? 'if in location' : 'if')) score++;
+    if (score > bestScore || (score === bestScore && c === best)) {
       best = c;
       bestScore = score;
     }

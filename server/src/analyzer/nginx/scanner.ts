@@ -69,7 +69,7 @@ export class Scanner {
     }
     if (c === LBRACE) {
       const d = t.charCodeAt(start + 1);
-      if (d === PCT || d === HASH) return this.templateStatement(start, d === PCT ? '%}' : '#}');
+      if (d === PCT) return this.templateStatement(start, '%}');
       if (d === LBRACE) return this.word(start);
       this.pos = start + 1;
       return { kind: 'lbrace', start, end: start + 1 };

@@ -18,9 +18,11 @@ export default defineRule({
   check(ctx) {
     for (const site of ctx.model.includes) {
       const arg = site.at.d.args[0];
-      if (site.missing) {
-        ctx.report({ path: site.at.file.path, range: { start: arg.offset, end: arg.end }, message: `include "${site.pattern}" matches no file (looked relative to the main configuration's directory and to this file's directory)` });
-      }
+      if (!site.missing) continue;
+      const message = site.nearby
+        ? `include "${site.pattern}" exists only next to this file: nginx resolves relative include paths against the main configuration's directory and will not find it there. Use a path relative to that directory, or an absolute one.`
+        : `include "${site.pattern}" matches no file: nginx will refuse to start (looked relative to the main configuration's directory and to this file's directory)`;
+      ctx.report({ path: site.at.file.path, range: { start: arg.offset, end: arg.end }, message });
     }
   },
 });

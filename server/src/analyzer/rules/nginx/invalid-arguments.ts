@@ -1,6 +1,6 @@
 // nginx/invalid-arguments: the wrong number of arguments, or a block where none belongs (and vice versa).
 import { defineRule } from '../rule';
-import { directiveSpec } from '../../nginx/directives';
+import { directiveSpec, takesBlock } from '../../nginx/directives';
 import { checkedPlacements } from './language';
 
 export default defineRule({
@@ -24,12 +24,13 @@ export default defineRule({
       if (!spec || d.args.some((a) => a.template)) continue;
       const n = d.args.length;
       const path = p.file.path;
-      if (spec.blockKinds.size === 1) {
-        if (spec.isBlock && !d.block && d.semicolon !== undefined) {
+      const block = takesBlock(spec, p.scope.context, p.scope.family);
+      if (block !== undefined) {
+        if (block && !d.block && d.semicolon !== undefined) {
           ctx.report({ path, range: { start: d.name.offset, end: d.name.end }, message: `"${spec.name}" needs a { … } block` });
           continue;
         }
-        if (!spec.isBlock && d.block) {
+        if (!block && d.block) {
           ctx.report({ path, range: { start: d.name.offset, end: d.name.end }, message: `"${spec.name}" takes no { … } block: end it with ";"` });
           continue;
         }

@@ -21,7 +21,7 @@ export default defineRule({
     const extra = new Set(ctx.settings.extraDirectives);
     for (const p of checkedPlacements(ctx.model)) {
       const name = p.d.name.value;
-      if (p.d.name.template || p.d.name.quote || directiveSpec(name) || extra.has(name)) continue;
+      if (p.d.name.template || directiveSpec(name) || extra.has(name)) continue;
       const guess = closest(name);
       ctx.report({
         path: p.file.path,
