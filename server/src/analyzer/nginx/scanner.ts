@@ -70,7 +70,10 @@ export class Scanner {
     if (c === LBRACE) {
       const d = t.charCodeAt(start + 1);
       if (d === PCT) return this.templateStatement(start, '%}');
-      if (d === LBRACE) return this.word(start);
+      if (d === LBRACE) {
+        const close = t.indexOf('}}', start + 2);
+        if (close >= 0 && close < lineEnd(t, start)) return this.word(start);
+      }
       this.pos = start + 1;
       return { kind: 'lbrace', start, end: start + 1 };
     }
@@ -162,6 +165,8 @@ export class Scanner {
       i++;
     }
     if (i > t.length) i = t.length;
+    // Every token consumes at least one character.
+    if (i === start) i = start + 1;
     this.pos = i;
     return { kind: 'word', start, end: i, escaped, template: template || undefined };
   }

@@ -1,0 +1,67 @@
+// Every rule on its fixtures: report.conf must report on the `#!expect` lines (and only there),
+// clean.conf (a look-alike) must not report, and applying the rule's fixes must cure what they fix.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeEntries, applyEdits, collectFixEdits } from '../../server/src/analyzer/analyze';
+import { defaultSettings, Settings } from '../../server/src/analyzer/types';
+import { RULES } from '../../server/src/analyzer/rules';
+import { createNodeFileProvider, createOverlayProvider } from '../../server/src/node/fileProvider';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+
+function onlyRule(id: string): Settings {
+  const s = defaultSettings();
+  for (const r of RULES) s.rules[r.id] = r.id === id ? r.meta.defaultSeverity : 'off';
+  return s;
+}
+
+function expectedLines(text: string): number[] {
+  return text.split(/\r?\n/).flatMap((l, i) => (l.includes('#!expect') ? [i + 1] : []));
+}
+
+for (const rule of RULES.filter((r) => r.dialect === 'nginx')) {
+  const dir = path.join(FIXTURES, rule.id.split('/')[1]);
+  test(`${rule.id}: reports on its fixture, not on the look-alike`, () => {
+    const report = path.join(dir, 'report.conf');
+    const clean = path.join(dir, 'clean.conf');
+    const provider = createNodeFileProvider();
+    const settings = onlyRule(rule.id);
+    const r = analyzeEntries([report], { provider, settings });
+    assert.deepEqual(r.internalErrors, []);
+    const got = [...new Set(r.findingsFor(report).map((f) => r.files.get(report)!.lines.positionAt(f.range.start).line + 1))];
+    assert.deepEqual(got, expectedLines(fs.readFileSync(report, 'utf8')), `lines reported in ${report}`);
+    for (const f of r.findings) {
+      assert.equal(f.ruleId, rule.id);
+      assert.ok(f.message.length > 20, 'message says what, why and what to do');
+      assert.ok(f.range.end > f.range.start, 'non-empty range');
+    }
+    const c = analyzeEntries([clean], { provider, settings });
+    assert.deepEqual(c.findings.map((f) => f.message), [], `look-alike ${clean} must not report`);
+  });
+
+  if (rule.meta.fix === 'none') continue;
+  test(`${rule.id}: its fixes cure what they fix, and a second pass changes nothing`, () => {
+    const report = path.join(dir, 'report.conf');
+    const base = createNodeFileProvider();
+    const settings = onlyRule(rule.id);
+    const before = analyzeEntries([report], { provider: base, settings });
+    const fixable = before.findings.filter((f) => f.fixes.length > 0);
+    assert.ok(fixable.length > 0, 'the fixture has a fixable finding');
+    for (const f of fixable) {
+      for (const fix of f.fixes) assert.equal(fix.safe, rule.meta.fix === 'safe' ? fix.safe : false, `${rule.id} declares ${rule.meta.fix} fixes`);
+    }
+    const overlay = new Map<string, string>();
+    const edits = collectFixEdits(before.findings, { unsafe: true });
+    for (const [p, list] of edits) overlay.set(p, applyEdits(before.files.get(p)!.text, list));
+    const provider = createOverlayProvider(base, overlay);
+    const after = analyzeEntries([report], { provider, settings });
+    assert.equal(after.findings.filter((f) => f.fixes.length > 0).length, 0, `fixable findings left: ${after.findings.map((f) => f.message).join(' | ')}`);
+    const again = collectFixEdits(after.findings, { unsafe: true });
+    assert.equal(again.size, 0, 'a second pass changes nothing');
+    // Fixes never break the syntax.
+    const syntax = analyzeEntries([report], { provider, settings: onlyRule('nginx/syntax') });
+    assert.deepEqual(syntax.findings.map((f) => f.message), []);
+  });
+}
