@@ -1,0 +1,584 @@
+// The language server's handlers: document → analysis (cached) → analyzer facade → LSP via convert.ts.
+import * as fs from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import {
+  CodeActionKind,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CancellationToken,
+  type CodeAction,
+  type CodeActionParams,
+  type Connection,
+  type Definition,
+  type Diagnostic,
+  type DocumentDiagnosticReport,
+  type DocumentSymbol,
+  type Hover,
+  type InitializeParams,
+  type InitializeResult,
+  type SymbolInformation,
+  type TextDocumentPositionParams,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  analyzeDocument,
+  collectFixEdits,
+  definitionAt,
+  detectDialect,
+  disableForLineFix,
+  hoverAt,
+  outline,
+  policyAt,
+} from '../analyzer/analyze';
+import type { AnalysisResult, SourceFile } from '../analyzer/api';
+import { LineIndex } from '../analyzer/text/lineIndex';
+import type { Dialect, FileProvider, Finding } from '../analyzer/types';
+import { createOverlayProvider, toAnalyzerPath } from '../node/fileProvider';
+import {
+  FIX_ALL_KIND,
+  noticeDiagnostic,
+  pathToUri,
+  sameRange,
+  toCodeAction,
+  toDiagnostic,
+  toDocumentSymbols,
+  toLocation,
+  toOffset,
+  toRange,
+  toSymbolInformation,
+  toWorkspaceEdit,
+  uriToPath,
+  type ConvertContext,
+} from './convert';
+import { SettingsStore, type ServerSettings } from './settings';
+
+/** The custom request behind the "Show effective cache policy" command. */
+export const EFFECTIVE_POLICY_REQUEST = 'cachelint/effectivePolicy';
+
+export interface EffectivePolicyParams extends TextDocumentPositionParams {}
+export interface EffectivePolicyResult {
+  /** The policy card, or null when no cache policy applies at the position. */
+  markdown: string | null;
+}
+
+export interface ServerOptions {
+  /** Product version, for the start message. */
+  version: string;
+  /** Disk access; open documents are overlaid on it. */
+  fileProvider: FileProvider;
+  /** Delay (ms) before pushing diagnostics after a change, so a burst of keystrokes is analysed once. */
+  pushDelayMs?: number;
+}
+
+/** Workspace scan for `nginx.conf` files: how deep and how many directories at most. */
+const ROOT_SCAN_MAX_DEPTH = 4;
+const ROOT_SCAN_MAX_DIRS = 2000;
+const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', 'target', 'vendor']);
+
+/** A top-level `http {` marks an nginx main config; a `vcl 4.x;` declaration a VCL one. */
+const NGINX_MAIN_RE = /^[ \t]*http\s*\{/m;
+const VCL_MAIN_RE = /^\s*vcl\s+4\.[01]\s*;/m;
+
+interface Analysis {
+  uri: string;
+  path: string;
+  version: number;
+  settings: ServerSettings;
+  /** Undefined when the document was too large to analyse. */
+  result: AnalysisResult | undefined;
+  /** Size in KiB when too large. */
+  sizeKB: number;
+  ctx: ConvertContext;
+  /** The document as the analyzer saw it. */
+  file: SourceFile;
+}
+
+/** Wires all handlers onto `connection` and starts listening. */
+export function startServer(connection: Connection, options: ServerOptions): void {
+  const documents = new TextDocuments(TextDocument);
+  const overlays = new Map<string, string>();
+  const provider = createOverlayProvider(options.fileProvider, overlays);
+  const pathByUri = new Map<string, string>();
+  const uriByPath = new Map<string, string>();
+  /** Open documents that look like main configs (their paths are analysis roots). */
+  const rootDocs = new Set<string>();
+  const cache = new Map<string, { key: string; analysis: Analysis }>();
+  /** Paths each open document's last analysis read; who must be re-checked when a file changes. */
+  const reach = new Map<string, Set<string>>();
+  const pushDelayMs = options.pushDelayMs ?? 50;
+
+  let settings: SettingsStore | undefined;
+  let pullDiagnostics = false;
+  let refreshSupport = false;
+  let hierarchicalSymbols = false;
+  let folderNotifications = false;
+  let workspaceFolders: string[] = [];
+  let scannedRoots: string[] = [];
+  let rootsReady: Promise<void> = Promise.resolve();
+  /** Bumped on every open/change/close and when roots change: analyses depend on other files too. */
+  let workspaceGeneration = 0;
+
+  const log = (msg: string) => connection.console.error(msg);
+
+  /** Runs a handler; an exception becomes one logged error and the fallback answer. */
+  function safe<P, R>(name: string, fallback: R, handler: (params: P, token?: CancellationToken) => R | Promise<R>) {
+    return async (params: P, token?: CancellationToken): Promise<R> => {
+      try {
+        return await handler(params, token);
+      } catch (err) {
+        log(`cachelint: ${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        return fallback;
+      }
+    };
+  }
+
+  function pathOf(doc: TextDocument): string {
+    let p = pathByUri.get(doc.uri);
+    if (!p) {
+      p = uriToPath(doc.uri, doc.languageId === 'vcl' ? 'vcl' : undefined);
+      pathByUri.set(doc.uri, p);
+      uriByPath.set(p, doc.uri);
+    }
+    return p;
+  }
+
+  function isLintable(doc: TextDocument): boolean {
+    if (doc.languageId === 'nginx' || doc.languageId === 'vcl') return true;
+    const dialect: Dialect | undefined = detectDialect(pathOf(doc));
+    return dialect === 'nginx' || dialect === 'vcl';
+  }
+
+  function looksLikeMainConfig(doc: TextDocument, path: string): boolean {
+    if (nodePath.posix.basename(path) === 'nginx.conf') return true;
+    const head = doc.getText();
+    return NGINX_MAIN_RE.test(head) || VCL_MAIN_RE.test(head.slice(0, 4000));
+  }
+
+  function currentRoots(): string[] {
+    const roots = new Set(scannedRoots);
+    for (const uri of rootDocs) {
+      const p = pathByUri.get(uri);
+      if (p) roots.add(p);
+    }
+    return [...roots];
+  }
+
+  function convertContext(docPath: string, docLines: LineIndex, result: AnalysisResult | undefined): ConvertContext {
+    const extra = new Map<string, LineIndex | undefined>();
+    return {
+      lines(path) {
+        const known = result?.files.get(path)?.lines;
+        if (known) return known;
+        if (path === docPath) return docLines;
+        // A file the analysis did not keep (e.g. a definition target): index it from the provider.
+        if (!extra.has(path)) {
+          const text = provider.readFile(path);
+          extra.set(path, text === undefined ? undefined : new LineIndex(text));
+        }
+        return extra.get(path);
+      },
+      uri: (path) => uriByPath.get(path) ?? pathToUri(path),
+    };
+  }
+
+  /**
+   * The cached analysis of an open, lintable document; undefined for anything else, and when the
+   * request was cancelled before the (synchronous, possibly long) analysis started.
+   */
+  async function getAnalysis(uri: string, token?: CancellationToken): Promise<Analysis | undefined> {
+    if (!settings) return undefined;
+    let doc = documents.get(uri);
+    if (!doc || !isLintable(doc)) return undefined;
+    await rootsReady;
+    const settingsGeneration = settings.generation;
+    const docSettings = await settings.get(uri);
+    doc = documents.get(uri);
+    if (!doc) return undefined;
+    const key = `${doc.version}|${settingsGeneration}|${workspaceGeneration}`;
+    const hit = cache.get(uri);
+    if (hit && hit.key === key) return hit.analysis;
+    if (token?.isCancellationRequested) return undefined;
+
+    const path = pathOf(doc);
+    const text = doc.getText();
+    const lines = new LineIndex(text);
+    const dialect = doc.languageId === 'vcl' ? 'vcl' : doc.languageId === 'nginx' ? 'nginx' : (detectDialect(path, text) ?? 'nginx');
+    const bytes = Buffer.byteLength(text, 'utf8');
+    const tooLarge = bytes > docSettings.maxFileSizeKB * 1024;
+    const result = tooLarge
+      ? undefined
+      : analyzeDocument(path, { provider, settings: docSettings.analyzer, roots: currentRoots() });
+    const file: SourceFile = result?.files.get(path) ?? { path, text, dialect, lines };
+    const analysis: Analysis = {
+      uri,
+      path,
+      version: doc.version,
+      settings: docSettings,
+      result,
+      sizeKB: Math.ceil(bytes / 1024),
+      ctx: convertContext(path, lines, result),
+      file,
+    };
+    if (result) reportInternalErrors(result.internalErrors);
+    cache.set(uri, { key, analysis });
+    reach.set(uri, new Set(result ? result.files.keys() : [path]));
+    return analysis;
+  }
+
+  const reportedErrors = new Set<string>();
+  /** Logs each distinct rule failure once (not on every keystroke). */
+  function reportInternalErrors(errors: readonly string[] | undefined): void {
+    for (const e of errors ?? []) {
+      if (reportedErrors.has(e) || reportedErrors.size >= 100) continue;
+      reportedErrors.add(e);
+      log(`cachelint: internal error: ${e}`);
+    }
+  }
+
+  function diagnosticsOf(a: Analysis): Diagnostic[] {
+    if (!a.result) {
+      return [
+        noticeDiagnostic(
+          `cachelint did not analyse this file: it is ${a.sizeKB} KB, more than cachelint.maxFileSizeKB (${a.settings.maxFileSizeKB} KB).`,
+          'info',
+        ),
+      ];
+    }
+    const out: Diagnostic[] = [];
+    for (const f of a.result.findingsFor(a.path)) {
+      const d = toDiagnostic(f, a.ctx);
+      if (d) out.push(d);
+    }
+    return out;
+  }
+
+  // ---- push diagnostics -------------------------------------------------------------------------
+
+  const pending = new Set<string>();
+  let pushTimer: NodeJS.Timeout | undefined;
+  let pushing: Promise<void> = Promise.resolve();
+
+  async function publish(uri: string): Promise<void> {
+    const a = await getAnalysis(uri);
+    if (!a) return;
+    // A newer version is on its way; its own publish follows.
+    if (documents.get(uri)?.version !== a.version) return;
+    await connection.sendDiagnostics({ uri, version: a.version, diagnostics: diagnosticsOf(a) });
+  }
+
+  /** Open documents whose analysis reads `paths` or is read by the analysis of `uri`. */
+  function dependentsOf(uri: string, paths: Set<string>): string[] {
+    const reached = reach.get(uri) ?? new Set<string>();
+    const out: string[] = [];
+    for (const doc of documents.all()) {
+      if (doc.uri === uri) continue;
+      const p = pathByUri.get(doc.uri);
+      const theirs = reach.get(doc.uri);
+      if ((p && reached.has(p)) || (theirs && [...paths].some((q) => theirs.has(q)))) out.push(doc.uri);
+    }
+    return out;
+  }
+
+  async function flushPush(): Promise<void> {
+    const changed = [...pending];
+    pending.clear();
+    const done = new Set<string>();
+    for (const uri of changed) {
+      await safe('publishDiagnostics', undefined, () => publish(uri))(undefined);
+      done.add(uri);
+    }
+    for (const uri of changed) {
+      const p = pathByUri.get(uri);
+      for (const dep of dependentsOf(uri, new Set(p ? [p] : []))) {
+        if (done.has(dep)) continue;
+        done.add(dep);
+        await safe('publishDiagnostics', undefined, () => publish(dep))(undefined);
+      }
+    }
+  }
+
+  function schedulePush(uris: Iterable<string>): void {
+    if (pullDiagnostics) return;
+    for (const u of uris) pending.add(u);
+    if (pushTimer || pending.size === 0) return;
+    pushTimer = setTimeout(() => {
+      pushTimer = undefined;
+      pushing = pushing.then(flushPush, flushPush);
+    }, pushDelayMs);
+  }
+
+  /** Diagnostics of every open document may have changed (settings, roots). */
+  function refreshAll(): void {
+    if (pullDiagnostics) {
+      if (refreshSupport) connection.languages.diagnostics.refresh().catch((err: unknown) => log(`cachelint: diagnostic refresh failed: ${String(err)}`));
+    } else {
+      schedulePush(documents.all().map((d) => d.uri));
+    }
+  }
+
+  // ---- workspace roots ---------------------------------------------------------------------------
+
+  async function scanForMainConfigs(folders: string[]): Promise<string[]> {
+    const found: string[] = [];
+    let dirs = 0;
+    let level = folders.map((f) => f);
+    for (let depth = 0; depth <= ROOT_SCAN_MAX_DEPTH && level.length > 0; depth++) {
+      const next: string[] = [];
+      for (const dir of level) {
+        if (++dirs > ROOT_SCAN_MAX_DIRS) return found;
+        let entries: import('node:fs').Dirent[];
+        try {
+          entries = await fs.readdir(dir, { withFileTypes: true });
+        } catch {
+          continue;
+        }
+        for (const e of entries) {
+          if (e.isFile() && e.name === 'nginx.conf') found.push(toAnalyzerPath(nodePath.join(dir, e.name)));
+          else if (e.isDirectory() && !e.name.startsWith('.') && !SKIPPED_DIRS.has(e.name)) next.push(nodePath.join(dir, e.name));
+        }
+      }
+      level = next;
+    }
+    return found.sort();
+  }
+
+  /**
+   * Finds the workspace's main configs. Analyses wait for the scan, so the first diagnostics already
+   * have the right context; only a rescan (folders changed) needs a refresh afterwards.
+   */
+  function rescanRoots(refresh: boolean): void {
+    const folders = workspaceFolders;
+    rootsReady = scanForMainConfigs(folders)
+      .then((roots) => {
+        scannedRoots = roots;
+        workspaceGeneration++;
+      })
+      .catch((err: unknown) => log(`cachelint: workspace scan failed: ${String(err)}`));
+    if (refresh) void rootsReady.then(refreshAll);
+  }
+
+  // ---- lifecycle --------------------------------------------------------------------------------
+
+  connection.onInitialize(
+    (params: InitializeParams): InitializeResult => {
+      const caps = params.capabilities ?? {};
+      pullDiagnostics = caps.textDocument?.diagnostic !== undefined;
+      refreshSupport = caps.workspace?.diagnostics?.refreshSupport === true;
+      hierarchicalSymbols = caps.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true;
+      folderNotifications = caps.workspace?.workspaceFolders === true;
+      settings = new SettingsStore(connection, caps.workspace?.configuration === true);
+      const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+      workspaceFolders = folders.filter((u) => u.startsWith('file:')).map((u) => uriToPath(u));
+      if (workspaceFolders.length === 0 && params.rootPath) workspaceFolders = [params.rootPath];
+      const result: InitializeResult = {
+        capabilities: {
+          textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+          hoverProvider: true,
+          definitionProvider: true,
+          documentSymbolProvider: { label: 'cachelint' },
+          codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+          workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        },
+        serverInfo: { name: 'cachelint', version: options.version },
+      };
+      if (pullDiagnostics) {
+        result.capabilities.diagnosticProvider = { identifier: 'cachelint', interFileDependencies: true, workspaceDiagnostics: false };
+      }
+      return result;
+    },
+  );
+
+  connection.onInitialized(
+    safe('initialized', undefined, () => {
+      connection.console.info(
+        `cachelint language server ${options.version} started (node ${process.version}, ${pullDiagnostics ? 'pull' : 'push'} diagnostics)`,
+      );
+      rescanRoots(false);
+      if (folderNotifications) {
+        connection.workspace.onDidChangeWorkspaceFolders(
+          safe('workspaceFolders', undefined, (e) => {
+            const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
+            workspaceFolders = workspaceFolders.filter((f) => !removed.has(f));
+            for (const f of e.added) if (f.uri.startsWith('file:')) workspaceFolders.push(uriToPath(f.uri));
+            rescanRoots(true);
+          }),
+        );
+      }
+    }),
+  );
+
+  connection.onDidChangeConfiguration(
+    safe('didChangeConfiguration', undefined, (params) => {
+      settings?.changed(params);
+      refreshAll();
+    }),
+  );
+
+  // ---- documents --------------------------------------------------------------------------------
+
+  function trackRoot(doc: TextDocument): boolean {
+    const was = rootDocs.has(doc.uri);
+    const is = isLintable(doc) && looksLikeMainConfig(doc, pathOf(doc));
+    if (is) rootDocs.add(doc.uri);
+    else rootDocs.delete(doc.uri);
+    return was !== is;
+  }
+
+  documents.onDidChangeContent(
+    safe('didChange', undefined, (e) => {
+      const doc = e.document;
+      overlays.set(pathOf(doc), doc.getText());
+      workspaceGeneration++;
+      const rootsChanged = trackRoot(doc);
+      if (pullDiagnostics) {
+        if (rootsChanged) refreshAll();
+      } else {
+        schedulePush([doc.uri]);
+      }
+    }),
+  );
+
+  documents.onDidClose(
+    safe('didClose', undefined, (e) => {
+      const uri = e.document.uri;
+      const path = pathByUri.get(uri);
+      const dependents = path ? dependentsOf(uri, new Set([path])) : [];
+      if (path) overlays.delete(path);
+      const wasRoot = rootDocs.delete(uri);
+      workspaceGeneration++;
+      cache.delete(uri);
+      reach.delete(uri);
+      settings?.forget(uri);
+      pathByUri.delete(uri);
+      if (path && uriByPath.get(path) === uri) uriByPath.delete(path);
+      pending.delete(uri);
+      if (pullDiagnostics) {
+        if (wasRoot) refreshAll();
+      } else {
+        void connection.sendDiagnostics({ uri, diagnostics: [] });
+        schedulePush(dependents);
+      }
+    }),
+  );
+
+  // ---- features ---------------------------------------------------------------------------------
+
+  connection.languages.diagnostics.on(
+    safe('textDocument/diagnostic', { kind: 'full', items: [] } as DocumentDiagnosticReport, async (params, token): Promise<DocumentDiagnosticReport> => {
+      const a = await getAnalysis(params.textDocument.uri, token);
+      return { kind: 'full', items: a ? diagnosticsOf(a) : [] };
+    }),
+  );
+
+  connection.onHover(
+    safe('hover', null, async (params, token): Promise<Hover | null> => {
+      const a = await getAnalysis(params.textDocument.uri, token);
+      if (!a?.result) return null;
+      const md = hoverAt(a.result, a.path, toOffset(a.file.lines, params.position));
+      return md ? { contents: { kind: 'markdown', value: md } } : null;
+    }),
+  );
+
+  connection.onDefinition(
+    safe('definition', null, async (params, token): Promise<Definition | null> => {
+      const a = await getAnalysis(params.textDocument.uri, token);
+      if (!a?.result) return null;
+      const targets = definitionAt(a.result, a.path, toOffset(a.file.lines, params.position));
+      const out = [];
+      for (const t of targets) {
+        const loc = toLocation(t, a.ctx);
+        if (loc) out.push(loc);
+      }
+      return out;
+    }),
+  );
+
+  connection.onDocumentSymbol(
+    safe('documentSymbol', null, async (params, token): Promise<DocumentSymbol[] | SymbolInformation[] | null> => {
+      const a = await getAnalysis(params.textDocument.uri, token);
+      if (!a?.result) return null;
+      const symbols = outline(a.result, a.path);
+      return hierarchicalSymbols ? toDocumentSymbols(symbols, a.file.lines) : toSymbolInformation(symbols, a.file.lines, a.uri);
+    }),
+  );
+
+  connection.onCodeAction(safe('codeAction', [] as CodeAction[], (params, token) => codeActions(params, token)));
+
+  /** Whether an action of `kind` is wanted by a request's `only` filter (hierarchical kinds). */
+  function wanted(only: string[] | undefined, kind: string): boolean {
+    return !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+  }
+
+  async function codeActions(params: CodeActionParams, token?: CancellationToken): Promise<CodeAction[]> {
+    const a = await getAnalysis(params.textDocument.uri, token);
+    if (!a?.result) return [];
+    const only = params.context.only;
+    const actions: CodeAction[] = [];
+
+    if (wanted(only, CodeActionKind.QuickFix)) {
+      const seen = new Set<string>();
+      const own = a.result.findingsFor(a.path);
+      for (const diagnostic of params.context.diagnostics) {
+        if (typeof diagnostic?.code !== 'string' || !diagnostic.range) continue;
+        if (diagnostic.source !== undefined && diagnostic.source !== 'cachelint') continue;
+        // Stateless: findings of this version, matched by rule id and range.
+        const sameRule = own.filter((f) => f.ruleId === diagnostic.code);
+        let matches = sameRule.filter((f) => sameRange(toRange(a.file.lines, f.range), diagnostic.range));
+        if (matches.length === 0) {
+          // Some clients send columns back in another unit (e.g. bytes): accept the one finding of this
+          // rule starting on the same line.
+          const onLine = sameRule.filter((f) => a.file.lines.positionAt(f.range.start).line === diagnostic.range.start?.line);
+          if (onLine.length === 1) matches = onLine;
+        }
+        for (const finding of matches) {
+          let preferred = false;
+          const candidates = [...finding.fixes.map((fix) => ({ fix, prefer: fix.safe })), { fix: disableForLineFix(a.file, finding), prefer: false }];
+          for (const { fix, prefer } of candidates) {
+            const action = toCodeAction(fix, CodeActionKind.QuickFix, a.ctx, {
+              diagnostics: [diagnostic],
+              isPreferred: prefer && !preferred,
+            });
+            if (!action) continue;
+            if (action.isPreferred) preferred = true;
+            const id = action.title + JSON.stringify(action.edit);
+            if (seen.has(id)) continue;
+            seen.add(id);
+            actions.push(action);
+          }
+        }
+      }
+    }
+
+    if (only && wanted(only, FIX_ALL_KIND)) {
+      const fixAll = fixAllAction(a);
+      if (fixAll) actions.push(fixAll);
+    }
+    return actions;
+  }
+
+  /** All safe fixes of the document whose edits stay in it, as one `source.fixAll.cachelint` action. */
+  function fixAllAction(a: Analysis): CodeAction | undefined {
+    if (!a.result) return undefined;
+    const local: Finding[] = a.result.findingsFor(a.path).map((f) => ({
+      ...f,
+      fixes: f.fixes.filter((fix) => fix.safe && fix.edits.every((e) => e.path === a.path)),
+    }));
+    const edits = collectFixEdits(local, { unsafe: false }).get(a.path) ?? [];
+    const edit = toWorkspaceEdit(edits, a.ctx);
+    if (!edit) return undefined;
+    return { title: 'Fix all safe cachelint problems', kind: FIX_ALL_KIND, edit };
+  }
+
+  connection.onRequest(
+    EFFECTIVE_POLICY_REQUEST,
+    safe('effectivePolicy', { markdown: null } as EffectivePolicyResult, async (params: EffectivePolicyParams, token): Promise<EffectivePolicyResult> => {
+      if (!params?.textDocument?.uri || !params.position) return { markdown: null };
+      const a = await getAnalysis(params.textDocument.uri, token);
+      if (!a?.result) return { markdown: null };
+      return { markdown: policyAt(a.result, a.path, toOffset(a.file.lines, params.position)) ?? null };
+    }),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -1,0 +1,116 @@
+// The `cachelint` configuration per resource: read from the client, validated, cached until it changes.
+import type { Connection, DidChangeConfigurationParams } from 'vscode-languageserver';
+import { defaultSettings, type Settings, type SeveritySetting } from '../analyzer/types';
+
+/** Files larger than this (KiB) are not analysed unless `cachelint.maxFileSizeKB` says otherwise. */
+export const DEFAULT_MAX_FILE_SIZE_KB = 5120;
+
+export interface ServerSettings {
+  /** What the analyzer gets. */
+  analyzer: Settings;
+  /** Documents larger than this many KiB (UTF-8) are not analysed. */
+  maxFileSizeKB: number;
+}
+
+export function defaultServerSettings(): ServerSettings {
+  return { analyzer: defaultSettings(), maxFileSizeKB: DEFAULT_MAX_FILE_SIZE_KB };
+}
+
+const SEVERITY_SETTINGS = new Set<SeveritySetting>(['off', 'hint', 'info', 'warning', 'error']);
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `a.b.c` from nested objects, or from a flat `'b.c'`-style key some clients send. */
+function lookup(root: Record<string, unknown>, dotted: string): unknown {
+  if (dotted in root) return root[dotted];
+  const [head, ...rest] = dotted.split('.');
+  if (rest.length === 0) return undefined;
+  const next = root[head];
+  return isObject(next) ? lookup(next, rest.join('.')) : undefined;
+}
+
+/**
+ * Validates the `cachelint` section (as the client sends it) and merges it onto the defaults.
+ * Invalid values are ignored one by one, never the whole section.
+ */
+export function parseSettings(raw: unknown): ServerSettings {
+  const out = defaultServerSettings();
+  if (!isObject(raw)) return out;
+
+  const rules = lookup(raw, 'rules');
+  if (isObject(rules)) {
+    for (const [id, value] of Object.entries(rules)) {
+      if (typeof value === 'string' && SEVERITY_SETTINGS.has(value as SeveritySetting)) out.analyzer.rules[id] = value as SeveritySetting;
+    }
+  }
+  // Flat `rules.<id>` keys too.
+  for (const [key, value] of Object.entries(raw)) {
+    if (key.startsWith('rules.') && typeof value === 'string' && SEVERITY_SETTINGS.has(value as SeveritySetting)) {
+      out.analyzer.rules[key.slice('rules.'.length)] = value as SeveritySetting;
+    }
+  }
+
+  const tiny = lookup(raw, 'thresholds.tinyTtlSeconds');
+  if (typeof tiny === 'number' && Number.isFinite(tiny) && tiny >= 0) out.analyzer.thresholds.tinyTtlSeconds = tiny;
+
+  const extra = lookup(raw, 'nginx.extraDirectives');
+  if (Array.isArray(extra)) out.analyzer.extraDirectives = extra.filter((d): d is string => typeof d === 'string' && d.trim() !== '').map((d) => d.trim());
+
+  const maxKB = lookup(raw, 'maxFileSizeKB');
+  if (typeof maxKB === 'number' && Number.isFinite(maxKB) && maxKB > 0) out.maxFileSizeKB = maxKB;
+
+  return out;
+}
+
+/**
+ * Settings per resource. With `workspace/configuration` support each document's settings are asked
+ * for once and cached; otherwise the section pushed by `workspace/didChangeConfiguration` applies to all.
+ */
+export class SettingsStore {
+  /** Bumped on every configuration change; part of the analysis cache key. */
+  generation = 0;
+  private readonly perResource = new Map<string, Promise<ServerSettings>>();
+  private global: ServerSettings = defaultServerSettings();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly pullsConfiguration: boolean,
+  ) {}
+
+  /** Settings for the document at `uri`; defaults when the client fails to answer. */
+  get(uri: string): Promise<ServerSettings> {
+    if (!this.pullsConfiguration) return Promise.resolve(this.global);
+    let cached = this.perResource.get(uri);
+    if (!cached) {
+      const generation = this.generation;
+      cached = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'cachelint' }).then(
+        (raw: unknown) => parseSettings(raw),
+        (err: unknown) => {
+          this.connection.console.error(`Reading the cachelint settings failed: ${err instanceof Error ? err.message : String(err)}`);
+          // Do not cache a failure: ask again next time.
+          if (this.generation === generation) this.perResource.delete(uri);
+          return defaultServerSettings();
+        },
+      );
+      this.perResource.set(uri, cached);
+    }
+    return cached;
+  }
+
+  /** Handles `workspace/didChangeConfiguration`: drops the cache and bumps the generation. */
+  changed(params: DidChangeConfigurationParams): void {
+    this.perResource.clear();
+    if (!this.pullsConfiguration) {
+      const s: unknown = params?.settings;
+      this.global = parseSettings(isObject(s) ? s.cachelint : undefined);
+    }
+    this.generation++;
+  }
+
+  /** Forgets a closed document's settings. */
+  forget(uri: string): void {
+    this.perResource.delete(uri);
+  }
+}
