@@ -31,8 +31,12 @@ const internals = new WeakMap<AnalysisResult, Internal>();
 /** Which dialect a file is, from its name and, failing that, its content. */
 export function detectDialect(path: string, text?: string): Dialect | undefined {
   if (/\.vcl$/i.test(path)) return 'vcl';
-  if (text !== undefined && /^\s*vcl\s+4\.[01]\s*;/m.test(text.slice(0, 4000))) return 'vcl';
-  return 'nginx';
+  const head = text?.slice(0, 4000);
+  if (head !== undefined && /^\s*vcl\s+4\.[01]\s*;/m.test(head)) return 'vcl';
+  if (/(^|\/)(nginx[^/]*\.conf|[^/]*\.nginx(conf)?|mime\.types|(fastcgi|scgi|uwsgi|proxy)_params|fastcgi\.conf)$|\/(sites-available|sites-enabled|conf\.d|nginx|snippets)\/[^/]+$|\.conf$/i.test(path)) return 'nginx';
+  // Otherwise judge by the text: nginx statements end in ';' or open a block.
+  if (head !== undefined && /^\s*[a-z_]+\s[^\n;{]*[;{]/m.test(head)) return 'nginx';
+  return undefined;
 }
 
 /** Analyses entry files (absolute paths) and everything they include. Never throws on bad input. */
@@ -42,6 +46,7 @@ export function analyzeEntries(entries: string[], opts: AnalyzeOptions): Analysi
   for (const e of entries) {
     const text = opts.provider.readFile(e);
     if (text === undefined) continue;
+    // Unrecognised names are read as nginx: entries are what the user asked for.
     if (detectDialect(e, text) === 'vcl') files.set(e, { path: e, text, dialect: 'vcl', lines: new LineIndex(text) });
     else nginxEntries.push(e);
   }
@@ -71,7 +76,8 @@ export function analyzeEntries(entries: string[], opts: AnalyzeOptions): Analysi
       internalErrors.push(`${rule.id}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  const kept = dedupe(findings).filter((f) => !suppressed(files.get(f.path), f));
+  const hasDirectives = new Map<string, boolean>();
+  const kept = dedupe(findings).filter((f) => !suppressed(files.get(f.path), f, hasDirectives));
   kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.range.start - b.range.start || a.ruleId.localeCompare(b.ruleId)));
   const byPath = new Map<string, Finding[]>();
   for (const f of kept) (byPath.get(f.path) ?? byPath.set(f.path, []).get(f.path)!).push(f);
@@ -100,8 +106,11 @@ function ruleList(s: string): string[] {
 }
 
 /** Whether a `# cachelint-disable-next-line <id>` above the finding, or `# cachelint-disable <id>` in the file, silences it. */
-function suppressed(file: SourceFile | undefined, f: Finding): boolean {
-  if (!file || file.text.indexOf('cachelint-disable') < 0) return false;
+function suppressed(file: SourceFile | undefined, f: Finding, hasDirectives: Map<string, boolean>): boolean {
+  if (!file) return false;
+  let has = hasDirectives.get(file.path);
+  if (has === undefined) hasDirectives.set(file.path, (has = file.text.indexOf('cachelint-disable') >= 0));
+  if (!has) return false;
   DISABLE_FILE.lastIndex = 0;
   for (let m = DISABLE_FILE.exec(file.text); m; m = DISABLE_FILE.exec(file.text)) {
     const ids = ruleList(m[1]);

@@ -34,7 +34,17 @@ export default defineRule({
 });
 
 /** The known directive name closest to `name` (edit distance ≤ 2, and under a third of its length). */
+const closestCache = new Map<string, string | undefined>();
+
 function closest(name: string): string | undefined {
+  if (closestCache.has(name)) return closestCache.get(name);
+  if (closestCache.size > 10000) closestCache.clear();
+  const found = findClosest(name);
+  closestCache.set(name, found);
+  return found;
+}
+
+function findClosest(name: string): string | undefined {
   let best: string | undefined;
   let bestD = Math.min(3, Math.ceil(name.length / 3));
   for (const cand of directiveNames()) {

@@ -1,0 +1,264 @@
+// The Node implementation of the analyzer's FileProvider: byte-exact text reads, atomic writes, include masks.
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+import picomatch from 'picomatch/posix';
+import type { FileProvider } from '../analyzer/types';
+
+/** How a file's bytes were decoded; writing with the same encoding reproduces them exactly. */
+export type TextEncodingName = 'utf8' | 'latin1';
+
+export interface TextFile {
+  text: string;
+  encoding: TextEncodingName;
+}
+
+/** Stop expanding an include mask after this many matching files. */
+export const GLOB_MAX_MATCHES = 10_000;
+/** Stop expanding an include mask after looking at this many directory entries. */
+const GLOB_MAX_VISITED = 200_000;
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Decodes file bytes: UTF-8 when they are valid UTF-8, latin1 otherwise (one character per byte), so
+ * that encoding the text back with the returned encoding gives the same bytes. A BOM stays in the text.
+ */
+export function decodeText(bytes: Uint8Array): TextFile {
+  try {
+    return { text: utf8Decoder.decode(bytes), encoding: 'utf8' };
+  } catch {
+    return { text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'), encoding: 'latin1' };
+  }
+}
+
+/** Converts a path to the analyzer's form: absolute (against the current directory) and '/'-separated. */
+export function toAnalyzerPath(p: string): string {
+  const abs = nodePath.resolve(p);
+  return process.platform === 'win32' ? abs.replace(/\\/g, '/') : abs;
+}
+
+/**
+ * Reads a regular file as text (see `decodeText`). Undefined when the path does not exist, is not a
+ * regular file (after following symlinks) or cannot be read. Never throws.
+ */
+export function readTextFile(path: string): TextFile | undefined {
+  try {
+    if (!fs.statSync(path).isFile()) return undefined;
+    return decodeText(fs.readFileSync(path));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Replaces the content of `path` with `text` encoded as `encoding`: writes a temporary file in the same
+ * directory, flushes it and renames it over the original (the target of a symlink, which stays a
+ * symlink), keeping the original's permission bits. On any error the original is untouched, the
+ * temporary file is removed and the error is thrown. Throws before writing anything when `encoding` is
+ * latin1 and the text has a character latin1 cannot hold.
+ */
+export function writeTextFileAtomic(path: string, text: string, encoding: TextEncodingName): void {
+  if (encoding === 'latin1' && /[^\u0000-\u00ff]/.test(text)) {
+    throw new Error(`${path}: the new text has characters that the file's latin1 encoding cannot hold`);
+  }
+  const bytes = Buffer.from(text, encoding);
+  let target = path;
+  let mode: number | undefined;
+  try {
+    target = fs.realpathSync(path);
+    mode = fs.statSync(target).mode & 0o7777;
+  } catch {
+    // A new file: written where asked, with default permissions.
+  }
+  const dir = nodePath.dirname(target);
+  const tmp = nodePath.join(dir, `.${nodePath.basename(target)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(tmp, 'wx', mode ?? 0o666);
+    let written = 0;
+    while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    // openSync's mode is reduced by the umask; the replacement keeps the original's exact bits.
+    if (mode !== undefined) fs.chmodSync(tmp, mode);
+    fs.renameSync(tmp, target);
+  } catch (err) {
+    if (fd !== undefined) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // already failing; the original error is the one to report
+      }
+    }
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // never created, or already renamed
+    }
+    throw err;
+  }
+}
+
+const MASK_OPTIONS: picomatch.PicomatchOptions = {
+  dot: false,
+  nobrace: true,
+  noextglob: true,
+  noglobstar: true,
+  nonegate: true,
+  posix: true,
+};
+
+const matcherCache = new Map<string, (name: string) => boolean>();
+
+function segmentMatcher(segment: string): (name: string) => boolean {
+  let m = matcherCache.get(segment);
+  if (!m) {
+    try {
+      m = picomatch(segment, MASK_OPTIONS);
+    } catch {
+      m = (name: string) => name === segment;
+    }
+    if (matcherCache.size > 1000) matcherCache.clear();
+    matcherCache.set(segment, m);
+  }
+  return m;
+}
+
+function isMagic(segment: string): boolean {
+  return /[*?[]/.test(segment);
+}
+
+/** A literal segment of a mask: glob(3) backslash escapes removed. */
+function unescapeSegment(segment: string): string {
+  return segment.replace(/\\(.)/g, '$1');
+}
+
+/** Splits an absolute '/'-separated path or mask into its root ('/' or 'C:/') and non-empty segments. */
+function splitRoot(p: string): { root: string; segments: string[] } {
+  const drive = /^[A-Za-z]:\//.exec(p);
+  const root = drive ? drive[0] : '/';
+  return { root, segments: p.slice(root.length).split('/').filter((s) => s !== '') };
+}
+
+function joinPath(dir: string, name: string): string {
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+}
+
+/**
+ * Expands an nginx `include` mask: `*`, `?` and `[...]` in any path segment (no `**`, no braces), with
+ * glob(3) semantics — a leading `.` in a name must be matched literally. Relative masks are resolved
+ * against the current directory. Walks only the directories the mask needs. Returns the sorted,
+ * normalized absolute paths of regular files (symlinks followed), at most `GLOB_MAX_MATCHES`. Never throws.
+ */
+export function globIncludeMask(pattern: string): string[] {
+  try {
+    const { root, segments } = splitRoot(toAnalyzerPath(pattern).replace(/\/+$/, ''));
+    if (segments.length === 0) return [];
+    let dirs = [root];
+    let visited = 0;
+    const out: string[] = [];
+    for (let i = 0; i < segments.length && dirs.length > 0; i++) {
+      const last = i === segments.length - 1;
+      const seg = segments[i];
+      const next: string[] = [];
+      // Returns false once the match limit is reached.
+      const consider = (p: string): boolean => {
+        if (!last) next.push(p);
+        else if (isRegularFile(p)) out.push(nodePath.posix.normalize(p));
+        return out.length < GLOB_MAX_MATCHES;
+      };
+      if (!isMagic(seg)) {
+        const name = unescapeSegment(seg);
+        for (const d of dirs) if (!consider(joinPath(d, name))) break;
+      } else {
+        const match = segmentMatcher(seg);
+        outer: for (const d of dirs) {
+          let names: string[];
+          try {
+            names = fs.readdirSync(d);
+          } catch {
+            continue;
+          }
+          names.sort(compareStrings);
+          for (const name of names) {
+            if (++visited > GLOB_MAX_VISITED) break outer;
+            if (match(name) && !consider(joinPath(d, name))) break outer;
+          }
+        }
+      }
+      if (!last) dirs = next.filter(isDirectory);
+    }
+    return [...new Set(out)].sort(compareStrings);
+  } catch {
+    return [];
+  }
+}
+
+/** Whether an absolute path matches an include mask segment by segment, as `globIncludeMask` would. */
+export function matchesIncludeMask(pattern: string, path: string): boolean {
+  try {
+    const a = splitRoot(toAnalyzerPath(pattern).replace(/\/+$/, ''));
+    const b = splitRoot(nodePath.posix.normalize(toAnalyzerPath(path)));
+    if (a.root !== b.root || a.segments.length !== b.segments.length) return false;
+    return a.segments.every((seg, i) =>
+      isMagic(seg) ? segmentMatcher(seg)(b.segments[i]) : unescapeSegment(seg) === b.segments[i],
+    );
+  } catch {
+    return false;
+  }
+}
+
+function isRegularFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A FileProvider over the local file system (see `readTextFile` and `globIncludeMask`). */
+export function createNodeFileProvider(): FileProvider {
+  return {
+    readFile: (path) => readTextFile(path)?.text,
+    glob: (pattern) => globIncludeMask(pattern),
+  };
+}
+
+/**
+ * A FileProvider in which `overlays` (absolute path → text, e.g. open editor buffers) win over `base`.
+ * The map is read on every call, so later changes to it are seen. `glob` adds overlay paths that match
+ * the mask to the base's matches.
+ */
+export function createOverlayProvider(base: FileProvider, overlays: ReadonlyMap<string, string>): FileProvider {
+  return {
+    readFile(path) {
+      const text = overlays.get(path);
+      return text !== undefined ? text : base.readFile(path);
+    },
+    glob(pattern) {
+      const found = [...base.glob(pattern)];
+      if (overlays.size === 0) return found;
+      const seen = new Set(found);
+      for (const p of overlays.keys()) {
+        if (!seen.has(p) && matchesIncludeMask(pattern, p)) {
+          seen.add(p);
+          found.push(p);
+        }
+      }
+      return found.sort(compareStrings).slice(0, GLOB_MAX_MATCHES);
+    },
+  };
+}

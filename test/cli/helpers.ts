@@ -1,0 +1,78 @@
+// Runs the built CLI as a child process, in temporary directories with copies of the examples.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const EXAMPLES = path.join(ROOT, 'examples');
+/** The CLI under test: the built bundle, or an installed one named by CACHELINT_CLI. */
+export const CLI = process.env.CACHELINT_CLI ? path.resolve(process.env.CACHELINT_CLI) : path.join(ROOT, 'dist/cli.js');
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function cli(args: string[], opts: { cwd?: string; input?: string | Buffer; env?: Record<string, string | undefined> } = {}): CliRun {
+  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: build first (node esbuild.js)`);
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...opts.env };
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    input: opts.input ?? '',
+    encoding: 'utf8',
+    env: env as NodeJS.ProcessEnv,
+    timeout: 60_000,
+  });
+  if (r.error) throw r.error;
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tmpDirs: string[] = [];
+
+/** A fresh temporary directory, removed by `cleanup()`. */
+export function tmpDir(): string {
+  const d = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cachelint-cli-')));
+  tmpDirs.push(d);
+  return d;
+}
+
+export function cleanup(): void {
+  for (const d of tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+
+/** Copies `examples/<name>` to `<dest>/<as>` and returns that directory. */
+export function copyExample(name: string, dest: string, as: string = name): string {
+  const to = path.join(dest, as);
+  fs.cpSync(path.join(EXAMPLES, name), to, { recursive: true });
+  return to;
+}
+
+/** Writes files (relative path → content) under `dir`. */
+export function writeTree(dir: string, files: Record<string, string | Buffer>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    const p = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, content);
+  }
+}
+
+/** Asserts the shape of a usage/I-O failure: nothing on stdout, exactly one `cachelint: ` line on stderr. */
+export function stderrLines(r: CliRun): string[] {
+  return r.stderr.split('\n').filter((l) => l !== '');
+}
+
+/** 1-based number of the first line of a file containing `needle`. */
+export function lineOf(file: string, needle: string): number {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.includes(needle));
+  if (i < 0) throw new Error(`${needle} not in ${file}`);
+  return i + 1;
+}
+
+/** A config no rule has anything to say about: no proxying, no caching. */
+export const CLEAN_CONF = 'worker_processes 1;\n\nevents {\n    worker_connections 64;\n}\n';
+
+export const PACKAGE_VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
