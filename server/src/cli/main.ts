@@ -264,26 +264,26 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The sorted entries of a directory, or undefined when it is unreadable or (through a symlink) already visited. */
+function readDirOnce(dir: string, seen: Set<string>): string[] | undefined {
+  try {
+    const real = fs.realpathSync(dir);
+    if (seen.has(real)) return undefined;
+    seen.add(real);
+    return fs.readdirSync(dir).sort(compareStrings);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Config files under a directory, recursively, sorted; skips node_modules and dot-entries, follows symlinks once. */
 function walkDirectory(root: string): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   let visited = 0;
   const visit = (dir: string): void => {
-    let real: string;
-    try {
-      real = fs.realpathSync(dir);
-    } catch {
-      return;
-    }
-    if (seen.has(real)) return;
-    seen.add(real);
-    let names: string[];
-    try {
-      names = fs.readdirSync(dir).sort(compareStrings);
-    } catch {
-      return;
-    }
+    const names = readDirOnce(dir, seen);
+    if (!names) return;
     for (const name of names) {
       if (out.length >= MAX_INPUT_FILES || ++visited > MAX_WALK_ENTRIES) return;
       if (name.startsWith('.') || name === 'node_modules') continue;
@@ -317,20 +317,8 @@ function expandGlob(pattern: string): string[] {
   const seen = new Set<string>();
   let visited = 0;
   const visit = (dir: string, rel: string, depth: number): void => {
-    let real: string;
-    try {
-      real = fs.realpathSync(dir);
-    } catch {
-      return;
-    }
-    if (seen.has(real)) return;
-    seen.add(real);
-    let names: string[];
-    try {
-      names = fs.readdirSync(dir).sort(compareStrings);
-    } catch {
-      return;
-    }
+    const names = readDirOnce(dir, seen);
+    if (!names) return;
     for (const name of names) {
       if (out.length >= MAX_INPUT_FILES || ++visited > MAX_WALK_ENTRIES) return;
       const p = nodePath.join(dir, name);
