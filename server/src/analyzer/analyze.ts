@@ -41,6 +41,10 @@ export function detectDialect(path: string, text?: string): Dialect | undefined 
 
 /** Analyses entry files (absolute paths) and everything they include. Never throws on bad input. */
 export function analyzeEntries(entries: string[], opts: AnalyzeOptions): AnalysisResult {
+  return analyzeWithCache(entries, opts, new Map());
+}
+
+function analyzeWithCache(entries: string[], opts: AnalyzeOptions, cache: Map<string, ParsedFile | null>): AnalysisResult {
   const nginxEntries: string[] = [];
   const files = new Map<string, SourceFile>();
   for (const e of entries) {
@@ -51,11 +55,10 @@ export function analyzeEntries(entries: string[], opts: AnalyzeOptions): Analysi
     else nginxEntries.push(e);
   }
   const extra = new Set(opts.settings.extraDirectives);
-  const cache = new Map<string, ParsedFile | null>();
-  let model = buildModel(nginxEntries, { provider: opts.provider, extraDirectives: extra, cache, entryContext: opts.entryContext });
-  // An entry reached through another entry's include is analysed in that context only.
-  const roots = nginxEntries.filter((e) => !model.included.has(e));
-  if (roots.length !== nginxEntries.length && roots.length > 0) model = buildModel(roots, { provider: opts.provider, extraDirectives: extra, cache, entryContext: opts.entryContext });
+  const build = (list: string[]) => buildModel(list, { provider: opts.provider, extraDirectives: extra, cache, entryContext: opts.entryContext });
+  let model = build(nginxEntries);
+  const roots = rootEntries(nginxEntries, model, build, (p) => opts.provider.canonical?.(p) ?? p);
+  if (roots.length !== nginxEntries.length) model = build(roots);
   for (const [p, f] of model.files) files.set(p, { path: p, text: f.text, dialect: 'nginx', lines: f.lines });
 
   const zones = collectZones(model);
@@ -86,6 +89,27 @@ export function analyzeEntries(entries: string[], opts: AnalyzeOptions): Analysi
   for (const p of model.all) if (!placedOf.has(p.d)) placedOf.set(p.d, p);
   internals.set(result, { model, zones, placedOf, parsed: model.files });
   return result;
+}
+
+/**
+ * The entries to analyse as roots: an entry reached through another entry's includes is analysed in
+ * that context only (and reported once). Of entries that reach each other, the first one stays.
+ * Files are compared by `canonical`, so a symlink and its target are one file. Parses are shared.
+ */
+function rootEntries(entries: string[], all: NginxModel, build: (list: string[]) => NginxModel, canonical: (p: string) => string): string[] {
+  if (entries.length <= 1) return entries;
+  const included = new Set([...all.included].map(canonical));
+  if (!entries.some((e) => included.has(canonical(e)))) return entries;
+  const kept = new Map<string, Set<string>>();
+  for (const e of entries) {
+    const key = canonical(e);
+    if ([...kept.values()].some((reach) => reach.has(key))) continue;
+    const reach = new Set([...build([e]).included].map(canonical));
+    reach.delete(key);
+    for (const k of [...kept.keys()]) if (reach.has(canonical(k))) kept.delete(k);
+    kept.set(e, reach);
+  }
+  return entries.filter((e) => kept.has(e));
 }
 
 function dedupe(findings: Finding[]): Finding[] {
@@ -146,8 +170,9 @@ export function analyzeDocument(path: string, opts: AnalyzeOptions & { roots?: s
       if (root === path) continue;
       if (opts.provider.readFile(root) === undefined) continue;
       const m = buildModel([root], { provider: opts.provider, extraDirectives: extra, cache });
-      if (m.included.has(path)) return analyzeEntries([root], opts);
+      if (m.included.has(path)) return analyzeWithCache([root], opts, cache);
     }
+    return analyzeWithCache([path], opts, cache);
   }
   return analyzeEntries([path], opts);
 }

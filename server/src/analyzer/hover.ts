@@ -1,6 +1,6 @@
 // Hover content: directive and variable docs, and the effective cache policy card.
 import type { NginxModel, Placed, Scope } from './nginx/model';
-import { CACHE_FAMILIES, CachePolicy, ZoneDef, policyFor, variablesIn, own } from './nginx/policy';
+import { CACHE_FAMILIES, CachePolicy, ZoneDef, policyFor, variablesIn } from './nginx/policy';
 import { describeTime } from './nginx/units';
 import { directiveDocs, variableDocs } from './nginx/directives';
 import { wordAt } from './nginx/tree';
@@ -114,5 +114,3 @@ export function enclosingPolicyScope(p: Placed): Scope {
   const opened = p.scope.children.find((c) => c.block === p);
   return opened ?? p.scope;
 }
-
-export { own };

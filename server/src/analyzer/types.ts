@@ -75,4 +75,6 @@ export interface FileProvider {
   readFile(path: string): string | undefined;
   /** Absolute paths of existing files matching a glob (`*`, `?`, `[...]`) pattern, sorted. */
   glob(pattern: string): string[];
+  /** The file's identity (e.g. its real path through symlinks); defaults to the path itself. */
+  canonical?(path: string): string;
 }

@@ -12,6 +12,7 @@ import {
   decodeText,
   globIncludeMask,
   readTextFile,
+  realPath,
   toAnalyzerPath,
   writeTextFileAtomic,
   type TextFile,
@@ -238,6 +239,10 @@ class FileCache implements FileProvider {
   glob(pattern: string): string[] {
     return globIncludeMask(pattern);
   }
+
+  canonical(path: string): string {
+    return realPath(path);
+  }
 }
 
 interface Inputs {
@@ -399,47 +404,6 @@ function resolveInputs(args: string[], cwd: string, files: FileCache): Inputs {
   return { entries, display, errors };
 }
 
-/**
- * Drops entries that another entry includes, so that a file is analysed in the context it is used in
- * and reported once. Each candidate is analysed alone (likely main configs first, so that their
- * fragments are skipped without analysis); of entries that include each other, the first analysed stays.
- */
-function selectRoots(entries: string[], provider: FileProvider, settings: Settings): string[] {
-  if (entries.length <= 1) return entries;
-  // Without an include anywhere, no entry can reach another.
-  if (!entries.some((p) => /\binclude\b/.test(provider.readFile(p) ?? ''))) return entries;
-  const realCache = new Map<string, string>();
-  const real = (p: string): string => {
-    let r = realCache.get(p);
-    if (r === undefined) {
-      try {
-        r = fs.realpathSync(p);
-      } catch {
-        r = p;
-      }
-      realCache.set(p, r);
-    }
-    return r;
-  };
-  const includesSomething = (p: string): boolean => /\binclude\b/.test(provider.readFile(p) ?? '');
-  const rank = (p: string): number => (nodePath.basename(p) === 'nginx.conf' ? 0 : includesSomething(p) ? 1 : 2);
-  const depth = (p: string): number => p.split('/').length;
-  const order = entries
-    .map((p, i) => ({ p, i, rank: rank(p), depth: depth(p) }))
-    .sort((a, b) => a.rank - b.rank || a.depth - b.depth || a.i - b.i);
-  const kept = new Map<string, Set<string>>();
-  for (const { p } of order) {
-    const key = real(p);
-    if ([...kept.values()].some((reach) => reach.has(key))) continue;
-    const result = analyzeEntries([p], { provider, settings });
-    const reach = new Set([...result.files.keys()].map(real));
-    reach.delete(key);
-    for (const k of [...kept.keys()]) if (reach.has(real(k))) kept.delete(k);
-    kept.set(p, reach);
-  }
-  return entries.filter((p) => kept.has(p));
-}
-
 function editKey(e: TextEdit): string {
   return `${e.path}\u0000${e.start}\u0000${e.end}\u0000${e.newText}`;
 }
@@ -585,15 +549,15 @@ function lint(o: Options, cwd: string): Outcome {
   if (inputs.entries.length === 0) return { stdout: '', error: inputError ?? 'no input files', code: 2 };
 
   const display = (p: string): string => inputs.display.get(p) ?? (nodePath.relative(cwd, p) || p);
-  const roots = selectRoots(inputs.entries, provider, settings);
-  let result = analyzeEntries(roots, { provider, settings });
+  // The analyzer reads an input that another input includes in that context only.
+  let result = analyzeEntries(inputs.entries, { provider, settings });
   let fixesApplied: Report['fixesApplied'];
   const errors = [...inputs.errors];
   if (o.fix) {
     const applied = applyFixes(result, files, o.unsafeFixes, display);
     errors.push(...applied.errors);
     fixesApplied = { fixes: applied.fixes, files: applied.files };
-    if (applied.files > 0) result = analyzeEntries(roots, { provider, settings });
+    if (applied.files > 0) result = analyzeEntries(inputs.entries, { provider, settings });
   }
   const report = buildReport(result, inputs.entries, files, provider, display, cwd);
   report.fixesApplied = fixesApplied;

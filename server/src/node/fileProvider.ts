@@ -234,7 +234,17 @@ export function createNodeFileProvider(): FileProvider {
   return {
     readFile: (path) => readTextFile(path)?.text,
     glob: (pattern) => globIncludeMask(pattern),
+    canonical: realPath,
   };
+}
+
+/** The real path of a file through symlinks, or the path itself when it cannot be resolved. */
+export function realPath(path: string): string {
+  try {
+    return toAnalyzerPath(fs.realpathSync(path));
+  } catch {
+    return path;
+  }
 }
 
 /**
@@ -248,6 +258,7 @@ export function createOverlayProvider(base: FileProvider, overlays: ReadonlyMap<
       const text = overlays.get(path);
       return text !== undefined ? text : base.readFile(path);
     },
+    canonical: (path) => (overlays.has(path) || !base.canonical ? path : base.canonical(path)),
     glob(pattern) {
       const found = [...base.glob(pattern)];
       if (overlays.size === 0) return found;

@@ -3,7 +3,6 @@ import { defineRule } from '../rule';
 import { describeTime } from '../../nginx/units';
 import { insertLineAfter } from '../../fixes';
 import { directiveRange } from '../../nginx/policy';
-import type { CachePolicy } from '../../nginx/policy';
 import type { Scope } from '../../nginx/model';
 
 export default defineRule({
@@ -59,5 +58,3 @@ function dedupe(values: string[]): string[] {
 function levelName(s: Scope): string {
   return s.kind === 'main' ? 'here' : `in this ${s.kind === 'if' ? 'if block' : s.kind}`;
 }
-
-export type { CachePolicy };
