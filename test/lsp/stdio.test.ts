@@ -670,8 +670,68 @@ describe('language server over stdio, pull diagnostics and settings', () => {
     assert.equal(await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 } }), null);
   });
 
+  test('cachelint.enable false silences diagnostics and hovers; true brings them back', async () => {
+    await reconfigure({ enable: false });
+    assert.deepEqual(await items(shopUri), []);
+    const text = fs.readFileSync(path.join(tmp, 'examples', 'incident', 'conf.d', 'shop.conf'), 'utf8');
+    const position = positionOf(text, 'proxy_cache shop', 2);
+    assert.equal(await client.request('textDocument/hover', { textDocument: { uri: shopUri }, position }), null);
+    await reconfigure({ enable: true });
+    assert.ok(findRule(await items(shopUri), VOLATILE), 'volatile key reported again');
+    assert.ok(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: shopUri }, position }), 'hover again');
+  });
+
   test('shutdown and exit end the process', async () => {
     assert.equal(await client.shutdown(), 0);
+  });
+});
+
+describe('language server, findings in included files that are not open', () => {
+  let tmp: string;
+  let client: TestClient;
+  let shopUri: string;
+  let shopText: string;
+  let mainUri: string;
+
+  before(async () => {
+    await ensureServerBundle();
+    tmp = copyExamples();
+    const incident = path.join(tmp, 'examples', 'incident');
+    shopUri = uriOf(path.join(incident, 'conf.d', 'shop.conf'));
+    shopText = fs.readFileSync(path.join(incident, 'conf.d', 'shop.conf'), 'utf8');
+    mainUri = uriOf(path.join(incident, 'nginx.conf'));
+    client = await TestClient.start({ pull: true, workspaceFolder: incident, configuration: () => ({}) });
+  });
+
+  after(() => {
+    client?.dispose();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('pulling an open nginx.conf pushes the findings of the conf.d file it includes', async () => {
+    client.open(mainUri, fs.readFileSync(path.join(tmp, 'examples', 'incident', 'nginx.conf'), 'utf8'));
+    await client.request('textDocument/diagnostic', { textDocument: { uri: mainUri } });
+    const shop = await client.waitForDiagnostics(shopUri, 'shop.conf findings pushed', (d) => findRule(d, VOLATILE) !== undefined);
+    assert.equal(findRule(shop, VOLATILE)!.range.start.line, lineOf(shopText, 'proxy_cache_key'));
+    assert.ok(findRule(shop, UPSTREAM_TTL), describeDiagnostics(shop));
+  });
+
+  test('opening the included file hands it over to its own (pulled) analysis; closing it pushes again', async () => {
+    const pushes = client.published.get(shopUri)!.length;
+    client.open(shopUri, shopText);
+    await client.waitForDiagnostics(shopUri, 'pushed findings cleared on open', (d, p) => d.length === 0 && client.published.get(shopUri)!.indexOf(p) >= pushes);
+    const report = await client.request<DocumentDiagnosticReport>('textDocument/diagnostic', { textDocument: { uri: shopUri } });
+    assert.ok(findRule((report as { items: Diagnostic[] }).items, VOLATILE));
+    const refreshes = client.refreshes;
+    client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: shopUri } });
+    await client.waitFor('a refresh after closing', () => (client.refreshes > refreshes ? true : undefined));
+    await client.request('textDocument/diagnostic', { textDocument: { uri: mainUri } });
+    await client.waitForDiagnostics(shopUri, 'findings pushed again', (d) => findRule(d, VOLATILE) !== undefined);
+  });
+
+  test('closing nginx.conf clears the findings pushed for its includes', async () => {
+    client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: mainUri } });
+    await client.waitForDiagnostics(shopUri, 'pushed findings cleared', (d) => d.length === 0);
   });
 });
 

@@ -73,6 +73,8 @@ export interface ServerOptions {
 /** Workspace scan for `nginx.conf` files: how deep and how many directories at most. */
 const ROOT_SCAN_MAX_DEPTH = 4;
 const ROOT_SCAN_MAX_DIRS = 2000;
+/** At most this many not-open files get findings pushed per open document. */
+const MAX_RELATED_FILES = 500;
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', 'target', 'vendor']);
 
 /** A top-level `http {` marks an nginx main config; a `vcl 4.x;` declaration a VCL one. */
@@ -84,7 +86,7 @@ interface Analysis {
   path: string;
   version: number;
   settings: ServerSettings;
-  /** Undefined when the document was too large to analyse. */
+  /** Undefined when the document was too large to analyse or cachelint is disabled for it. */
   result: AnalysisResult | undefined;
   /** Size in KiB when too large. */
   sizeKB: number;
@@ -205,7 +207,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const dialect = doc.languageId === 'vcl' ? 'vcl' : doc.languageId === 'nginx' ? 'nginx' : (detectDialect(path, text) ?? 'nginx');
     const bytes = Buffer.byteLength(text, 'utf8');
     const tooLarge = bytes > docSettings.maxFileSizeKB * 1024;
-    const result = tooLarge
+    const result = tooLarge || !docSettings.enable
       ? undefined
       : analyzeDocument(path, { provider, settings: docSettings.analyzer, roots: currentRoots() });
     const file: SourceFile = result?.files.get(path) ?? { path, text, dialect, lines };
@@ -222,7 +224,55 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (result) reportInternalErrors(result.internalErrors);
     cache.set(uri, { key, analysis });
     reach.set(uri, new Set(result ? result.files.keys() : [path]));
+    publishRelated(analysis);
     return analysis;
+  }
+
+  // ---- findings in files that are not open ------------------------------------------------------
+
+  /** Files that are not open but reached through an open document's includes → that document's uri. */
+  const relatedOwner = new Map<string, string>();
+
+  function isOpenPath(path: string): boolean {
+    const uri = uriByPath.get(path);
+    return uri !== undefined && documents.get(uri) !== undefined;
+  }
+
+  /**
+   * Publishes the findings of the files an open document's analysis reached that are not open
+   * themselves (e.g. `conf.d/*.conf` under an open nginx.conf), so the Problems view lists them.
+   * An open file's own analysis always takes precedence; the first open owner keeps a file.
+   */
+  function publishRelated(a: Analysis): void {
+    const reached = new Set<string>();
+    if (a.result) {
+      for (const path of a.result.files.keys()) {
+        if (path === a.path || isOpenPath(path) || reached.size >= MAX_RELATED_FILES) continue;
+        const owner = relatedOwner.get(path);
+        if (owner !== undefined && owner !== a.uri && documents.get(owner)) continue;
+        reached.add(path);
+        relatedOwner.set(path, a.uri);
+        const diagnostics: Diagnostic[] = [];
+        for (const f of a.result.findingsFor(path)) {
+          const d = toDiagnostic(f, a.ctx);
+          if (d) diagnostics.push(d);
+        }
+        void connection.sendDiagnostics({ uri: a.ctx.uri(path), diagnostics });
+      }
+    }
+    for (const [path, owner] of relatedOwner) {
+      if (owner === a.uri && !reached.has(path)) releaseRelated(path);
+    }
+  }
+
+  /** Clears the pushed findings of a file that is no longer reached (or is now open). */
+  function releaseRelated(path: string): void {
+    if (!relatedOwner.delete(path)) return;
+    void connection.sendDiagnostics({ uri: uriByPath.get(path) ?? pathToUri(path), diagnostics: [] });
+  }
+
+  function releaseRelatedOf(owner: string): void {
+    for (const [path, o] of [...relatedOwner]) if (o === owner) releaseRelated(path);
   }
 
   const reportedErrors = new Set<string>();
@@ -236,6 +286,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   }
 
   function diagnosticsOf(a: Analysis): Diagnostic[] {
+    if (!a.settings.enable) return [];
     if (!a.result) {
       return [
         noticeDiagnostic(
@@ -427,7 +478,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   documents.onDidChangeContent(
     safe('didChange', undefined, (e) => {
       const doc = e.document;
-      overlays.set(pathOf(doc), doc.getText());
+      const path = pathOf(doc);
+      // Open now: its own analysis takes over from the findings pushed on an including file's behalf.
+      if (relatedOwner.has(path)) releaseRelated(path);
+      overlays.set(path, doc.getText());
       workspaceGeneration++;
       const rootsChanged = trackRoot(doc);
       if (pullDiagnostics) {
@@ -448,12 +502,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       workspaceGeneration++;
       cache.delete(uri);
       reach.delete(uri);
+      releaseRelatedOf(uri);
       settings?.forget(uri);
       pathByUri.delete(uri);
       if (path && uriByPath.get(path) === uri) uriByPath.delete(path);
       pending.delete(uri);
       if (pullDiagnostics) {
-        if (wasRoot) refreshAll();
+        // Re-pull so an including document pushes this file's findings again.
+        if (wasRoot || dependents.length > 0) refreshAll();
       } else {
         void connection.sendDiagnostics({ uri, diagnostics: [] });
         schedulePush(dependents);

@@ -6,6 +6,8 @@ import { defaultSettings, type Settings, type SeveritySetting } from '../analyze
 export const DEFAULT_MAX_FILE_SIZE_KB = 5120;
 
 export interface ServerSettings {
+  /** `cachelint.enable`: false silences the file (no diagnostics, hovers or fixes). */
+  enable: boolean;
   /** What the analyzer gets. */
   analyzer: Settings;
   /** Documents larger than this many KiB (UTF-8) are not analysed. */
@@ -13,7 +15,7 @@ export interface ServerSettings {
 }
 
 export function defaultServerSettings(): ServerSettings {
-  return { analyzer: defaultSettings(), maxFileSizeKB: DEFAULT_MAX_FILE_SIZE_KB };
+  return { enable: true, analyzer: defaultSettings(), maxFileSizeKB: DEFAULT_MAX_FILE_SIZE_KB };
 }
 
 const SEVERITY_SETTINGS = new Set<SeveritySetting>(['off', 'hint', 'info', 'warning', 'error']);
@@ -38,6 +40,9 @@ function lookup(root: Record<string, unknown>, dotted: string): unknown {
 export function parseSettings(raw: unknown): ServerSettings {
   const out = defaultServerSettings();
   if (!isObject(raw)) return out;
+
+  const enable = lookup(raw, 'enable');
+  if (typeof enable === 'boolean') out.enable = enable;
 
   const rules = lookup(raw, 'rules');
   if (isObject(rules)) {
