@@ -101,6 +101,16 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
   }
 }
 
+/** `p`, or a rejection naming `what` after `ms`. */
+async function withTimeout<T>(p: Promise<T>, what: string, ms = WAIT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function positionOf(doc: vscode.TextDocument, needle: string, delta = 0): vscode.Position {
   const i = doc.getText().indexOf(needle);
   assert.ok(i >= 0, `"${needle}" not in ${doc.uri.path}`);
@@ -219,6 +229,26 @@ describe('cachelint in the VS Code extension host', () => {
     assert.match(text, /\*\*proxy_cache_lock\*\*/);
     assert.match(text, /Syntax: `proxy_cache_lock`/);
     assert.match(text, /nginx\.org\/en\/docs\/http\/ngx_http_proxy_module\.html#proxy_cache_lock/);
+  });
+
+  it('"Show effective cache policy" opens the card for the cursor as a read-only document', async () => {
+    const shop = await open('incident', 'conf.d', 'shop.conf');
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor && editor.document === shop);
+    const at = positionOf(shop, 'proxy_cache_lock');
+    editor.selection = new vscode.Selection(at, at);
+    const opened = new Promise<vscode.TextDocument>((resolve) => {
+      const sub = vscode.workspace.onDidOpenTextDocument((d) => {
+        if (d.uri.scheme !== 'cachelint-policy') return;
+        sub.dispose();
+        resolve(d);
+      });
+    });
+    await vscode.commands.executeCommand('cachelint.showEffectivePolicy');
+    const card = await withTimeout(opened, 'the policy document');
+    assert.match(card.getText(), /zone `shop`/);
+    assert.match(card.getText(), /\| key \|/);
+    assert.equal(card.isDirty, false);
   });
 
   it('go to definition from proxy_cache NAME lands on keys_zone in nginx.conf', async () => {
