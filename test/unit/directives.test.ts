@@ -29,3 +29,15 @@ test('hover docs for directives and variables', () => {
   assert.match(variableDocs('$http_user_agent')!, /\$http_NAME/);
   assert.equal(variableDocs('$no_such_variable_x'), undefined);
 });
+
+test('directive docs follow the block family: proxy_pass in http is not the stream one', () => {
+  const http = directiveDocs('proxy_pass', 'http')!;
+  assert.match(http, /ngx_http_proxy_module/);
+  assert.doesNotMatch(http, /ngx_stream_proxy_module/);
+  const stream = directiveDocs('proxy_pass', 'stream')!;
+  assert.match(stream, /ngx_stream_proxy_module/);
+  assert.doesNotMatch(stream, /ngx_http_proxy_module/);
+  // Outside any family block both are shown; core directives keep their docs everywhere.
+  assert.match(directiveDocs('proxy_pass', 'any')!, /ngx_http_proxy_module[\s\S]*ngx_stream_proxy_module/);
+  assert.match(directiveDocs('error_log', 'stream')!, /ngx_core_module/);
+});

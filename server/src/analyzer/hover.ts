@@ -25,7 +25,7 @@ export function nginxHover(hm: HoverModel, p: Placed, offset: number): string | 
     const v = variablesIn(w).find((x) => offset >= x.start && offset <= x.end);
     if (v) return variableDocs('$' + v.name);
   }
-  const docs = directiveDocs(name);
+  const docs = directiveDocs(name, p.scope.family);
   const isCache = /^(proxy|fastcgi|uwsgi|scgi)_cache$/.test(name);
   if (isCache || name === 'location' || name === 'server') {
     const scope = isCache ? p.scope : p.scope.children.find((c) => c.block === p);

@@ -218,10 +218,13 @@ function moduleUrl(module: string, name: string): string {
 }
 
 /** Markdown documentation of a directive: syntax, default, contexts, module, description, link. */
-export function directiveDocs(name: string): string | undefined {
+export function directiveDocs(name: string, family: Family = 'any'): string | undefined {
   load();
-  const entries = docs!.get(name);
-  if (!entries) return undefined;
+  const all = docs!.get(name);
+  if (!all) return undefined;
+  // Inside http/stream/mail only that family's module documents the directive (`proxy_pass` has two).
+  const ofFamily = family === 'any' ? all : all.filter((d) => moduleFamily(d.module) === family || moduleFamily(d.module) === 'any');
+  const entries = ofFamily.length > 0 ? ofFamily : all;
   return entries
     .map((d) => {
       const syntax = d.syntax.map((s) => `\`${name}\` ${s.replace(/`\{\.\.\.\}`/, '`{ … }`')}`).join('  \n');
