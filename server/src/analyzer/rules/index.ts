@@ -12,6 +12,12 @@ import upstreamTtlOverridesCacheValid from './nginx/upstream-ttl-overrides-cache
 import cacheValidZeroOrTiny from './nginx/cache-valid-zero-or-tiny';
 import cacheWithBufferingOff from './nginx/cache-with-buffering-off';
 import inactiveShorterThanTtl from './nginx/inactive-shorter-than-ttl';
+import { LANGUAGE_RULES } from './groups/language';
+import { KEY_RULES } from './groups/keys';
+import { TTL_RULES } from './groups/ttl';
+import { HEADER_RULES } from './groups/headers';
+import { STALE_RULES } from './groups/stale';
+import { PRIVACY_RULES } from './groups/privacy';
 
 export const RULES: readonly Rule[] = [
   syntax,
@@ -21,11 +27,17 @@ export const RULES: readonly Rule[] = [
   invalidArguments,
   includeNotFound,
   includeCycle,
+  ...LANGUAGE_RULES,
   cacheKeyVolatileVariable,
+  ...KEY_RULES,
   upstreamTtlOverridesCacheValid,
   cacheValidZeroOrTiny,
   cacheWithBufferingOff,
   inactiveShorterThanTtl,
+  ...TTL_RULES,
+  ...STALE_RULES,
+  ...PRIVACY_RULES,
+  ...HEADER_RULES,
 ];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));
