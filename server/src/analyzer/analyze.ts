@@ -91,6 +91,11 @@ function analyzeWithCache(entries: string[], opts: AnalyzeOptions, cache: Map<st
   return result;
 }
 
+/** The context an nginx entry was analysed in: `main`, or the inferred/declared fragment context. */
+export function entryContextOf(result: AnalysisResult, path: string): string {
+  return internals.get(result)?.model.fragmentContext.get(path)?.context ?? 'main';
+}
+
 /**
  * The entries to analyse as roots: an entry reached through another entry's includes is analysed in
  * that context only (and reported once). Of entries that reach each other, the first one stays.
