@@ -1,9 +1,10 @@
 // `--format text|sarif|github`: layout, structure and escaping.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { escapeData, escapeProperty } from '../../server/src/cli/format/github';
-import { CLEAN_CONF, PACKAGE_VERSION, cleanup, cli, lineOf, tmpDir, writeTree } from './helpers';
+import { CLEAN_CONF, PACKAGE_VERSION, ROOT, cleanup, cli, lineOf, tmpDir, writeTree } from './helpers';
 
 after(cleanup);
 
@@ -73,7 +74,9 @@ describe('sarif', () => {
       assert.match(rule.id, /^(nginx|vcl)\/[a-z0-9-]+$/);
       assert.equal(typeof rule.shortDescription.text, 'string');
       assert.ok(['error', 'warning', 'note'].includes(rule.defaultConfiguration.level), rule.id);
-      assert.match(rule.helpUri, /^https:\/\/github\.com\/cachelint\/cachelint\/blob\/main\/docs\/rules\.md#[a-z0-9-]+$/);
+      const page = /^https:\/\/github\.com\/cachelint\/cachelint\/blob\/main\/(docs\/rules\/[a-z]+\/[a-z0-9-]+\.md)$/.exec(rule.helpUri);
+      assert.ok(page, rule.helpUri);
+      assert.ok(fs.existsSync(path.join(ROOT, page[1])), `${page[1]} exists`);
     }
     assert.deepEqual(log.runs[0].results, []);
   });

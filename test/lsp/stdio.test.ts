@@ -360,7 +360,8 @@ describe('language server over stdio, push diagnostics', () => {
     assert.equal(volatile.severity, DiagnosticSeverity.Error);
     assert.equal(volatile.range.start.line, lineOf(shopText, 'proxy_cache_key'));
     assert.equal(volatile.source, 'cachelint');
-    assert.equal(volatile.codeDescription?.href, 'https://github.com/cachelint/cachelint/blob/main/docs/rules.md#nginx-cache-key-volatile-variable');
+    assert.equal(volatile.codeDescription?.href, 'https://github.com/cachelint/cachelint/blob/main/docs/rules/nginx/cache-key-volatile-variable.md');
+    assert.ok(fs.existsSync(path.join(ROOT, 'docs', 'rules', 'nginx', 'cache-key-volatile-variable.md')), 'the linked page exists');
 
     assert.equal(ttl.severity, DiagnosticSeverity.Warning);
     assert.equal(ttl.range.start.line, lineOf(shopText, 'proxy_cache_valid'));

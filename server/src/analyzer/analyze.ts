@@ -6,7 +6,9 @@ import { dirname, join } from './text/paths';
 import { buildModel, NginxModel, ParsedFile, Placed } from './nginx/model';
 import { activePolicies, collectZones } from './nginx/policy';
 import { directiveAt } from './nginx/tree';
-import { RULES } from './rules';
+import { RULES, ruleById } from './rules';
+import unusedSuppression, { unusedSuppressions } from './rules/nginx/unused-suppression';
+import { Suppressions } from './suppressions';
 import type { NginxRuleContext, Report } from './rules/rule';
 import { collectEdits, applyTextEdits, insertLineBefore } from './fixes';
 import { HoverModel, nginxHover, policyCard, enclosingPolicyScope } from './hover';
@@ -79,8 +81,18 @@ function analyzeWithCache(entries: string[], opts: AnalyzeOptions, cache: Map<st
       internalErrors.push(`${rule.id}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  const hasDirectives = new Map<string, boolean>();
-  const kept = dedupe(findings).filter((f) => !suppressed(files.get(f.path), f, hasDirectives));
+  const suppressions = new Suppressions(files);
+  const kept = dedupe(findings).filter((f) => !suppressions.silences(f));
+  const unusedSetting = opts.settings.rules[unusedSuppression.id];
+  if (unusedSetting !== 'off') {
+    const failed = new Set(internalErrors.map((e) => e.slice(0, e.indexOf(':'))));
+    const nginxFiles = [...files.values()].filter((f) => f.dialect === 'nginx').map((f) => f.path);
+    const known = (id: string) => ruleById(id) !== undefined;
+    const ran = (id: string) => opts.settings.rules[id] !== 'off' && !failed.has(id);
+    for (const u of unusedSuppressions(suppressions.all(nginxFiles), (p) => files.get(p), known, ran)) {
+      kept.push({ ruleId: unusedSuppression.id, severity: unusedSetting ?? unusedSuppression.meta.defaultSeverity, message: u.message, path: u.path, range: u.range, fixes: u.fixes, related: [] });
+    }
+  }
   kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.range.start - b.range.start || a.ruleId.localeCompare(b.ruleId)));
   const byPath = new Map<string, Finding[]>();
   for (const f of kept) (byPath.get(f.path) ?? byPath.set(f.path, []).get(f.path)!).push(f);
@@ -125,38 +137,6 @@ function dedupe(findings: Finding[]): Finding[] {
     seen.add(k);
     return true;
   });
-}
-
-const DISABLE_FILE = /#\s*cachelint-disable\s+([^\n\r]*)/g;
-const DISABLE_NEXT = /^\s*#\s*cachelint-disable-next-line\b(.*)$/;
-
-function ruleList(s: string): string[] {
-  return s.split(/[\s,]+/).map((x) => x.trim()).filter((x) => /^[a-z]+\/[a-z0-9-]+$/.test(x));
-}
-
-/** Whether a `# cachelint-disable-next-line <id>` above the finding, or `# cachelint-disable <id>` in the file, silences it. */
-function suppressed(file: SourceFile | undefined, f: Finding, hasDirectives: Map<string, boolean>): boolean {
-  if (!file) return false;
-  let has = hasDirectives.get(file.path);
-  if (has === undefined) hasDirectives.set(file.path, (has = file.text.indexOf('cachelint-disable') >= 0));
-  if (!has) return false;
-  DISABLE_FILE.lastIndex = 0;
-  for (let m = DISABLE_FILE.exec(file.text); m; m = DISABLE_FILE.exec(file.text)) {
-    const ids = ruleList(m[1]);
-    if (ids.length === 0 || ids.includes(f.ruleId)) return true;
-  }
-  const line = file.lines.positionAt(f.range.start).line;
-  for (let l = line - 1; l >= 0; l--) {
-    const text = file.text.slice(file.lines.lineStart(l), file.lines.lineEnd(l));
-    const m = DISABLE_NEXT.exec(text);
-    if (m) {
-      const ids = ruleList(m[1]);
-      return ids.length === 0 || ids.includes(f.ruleId);
-    }
-    // Only a run of comment lines directly above counts.
-    if (!/^\s*#/.test(text)) return false;
-  }
-  return false;
 }
 
 /**
@@ -266,6 +246,11 @@ export function applyEdits(text: string, edits: TextEdit[]): string {
 /** Every rule cachelint knows, for settings, docs and validation of `--rule` options. */
 export function ruleRegistry(): RuleInfo[] {
   return RULES.map((r) => ({ id: r.id, dialect: r.dialect, category: r.meta.category, defaultSeverity: r.meta.defaultSeverity, fix: r.meta.fix, summary: r.meta.docs.summary }));
+}
+
+/** Where a rule's documentation page is published (generated from its metadata into docs/rules/). */
+export function ruleDocsUrl(id: string): string {
+  return `https://github.com/cachelint/cachelint/blob/main/docs/rules/${id}.md`;
 }
 
 /** Full documentation of a rule (summary, why, examples), for the README and hovers. */

@@ -52,11 +52,15 @@ export function removeStatement(file: EditableFile, start: number, end: number):
   return { path: file.path, start, end: e, newText: '' };
 }
 
-/** Whether two edits touch overlapping text (insertions at the same point also conflict). */
+/**
+ * Whether two edits touch overlapping text. Two insertions at the same point do not conflict: they are
+ * applied one after the other, in the order they were chosen (two fixes adding a line after the same
+ * directive both apply in one pass).
+ */
 export function overlaps(a: TextEdit, b: TextEdit): boolean {
   if (a.path !== b.path) return false;
-  if (a.start === a.end && b.start === b.end) return a.start === b.start;
-  return a.start < b.end && b.start < a.end || a.start === b.start;
+  if (a.start === a.end && b.start === b.end) return false;
+  return (a.start < b.end && b.start < a.end) || a.start === b.start;
 }
 
 /**

@@ -1,8 +1,10 @@
 // The only mapping between analyzer types (paths, UTF-16 offsets) and LSP types (URIs, line/character).
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ruleDocsUrl } from '../analyzer/analyze';
 import {
   CodeActionKind,
   DiagnosticSeverity,
+  DiagnosticTag,
   SymbolKind as LspSymbolKind,
   type CodeAction,
   type Diagnostic,
@@ -23,7 +25,6 @@ import type { LineIndex } from '../analyzer/text/lineIndex';
 export const DIAGNOSTIC_SOURCE = 'cachelint';
 /** The code action kind of "fix all safe problems in this file". */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.cachelint`;
-const RULE_DOCS_BASE = 'https://github.com/cachelint/cachelint/blob/main/docs/rules.md#';
 
 /**
  * What conversions need from the server: the line index of a file the analysis read
@@ -86,10 +87,6 @@ export function toSeverity(severity: Severity): DiagnosticSeverity {
 }
 
 /** The rule's section in docs/rules.md: `nginx/foo-bar` → `…#nginx-foo-bar`. */
-export function ruleDocsUrl(ruleId: string): string {
-  return RULE_DOCS_BASE + ruleId.replace(/\//g, '-');
-}
-
 export function sameRange(a: LspRange, b: LspRange): boolean {
   return (
     a.start.line === b.start.line &&
@@ -117,6 +114,8 @@ export function toDiagnostic(finding: Finding, ctx: ConvertContext): Diagnostic 
     message: finding.message,
   };
   if (related.length > 0) diagnostic.relatedInformation = related;
+  // A suppression that silences nothing is dead text: editors fade it.
+  if (finding.ruleId.endsWith('/unused-suppression')) diagnostic.tags = [DiagnosticTag.Unnecessary];
   return diagnostic;
 }
 

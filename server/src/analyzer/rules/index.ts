@@ -18,6 +18,7 @@ import { TTL_RULES } from './groups/ttl';
 import { HEADER_RULES } from './groups/headers';
 import { STALE_RULES } from './groups/stale';
 import { PRIVACY_RULES } from './groups/privacy';
+import unusedSuppression from './nginx/unused-suppression';
 
 export const RULES: readonly Rule[] = [
   syntax,
@@ -28,6 +29,7 @@ export const RULES: readonly Rule[] = [
   includeNotFound,
   includeCycle,
   ...LANGUAGE_RULES,
+  unusedSuppression,
   cacheKeyVolatileVariable,
   ...KEY_RULES,
   upstreamTtlOverridesCacheValid,

@@ -2,24 +2,16 @@
 import * as nodePath from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RuleInfo } from '../../analyzer/api';
+import { ruleDocsUrl } from '../../analyzer/analyze';
 import type { Finding, Severity, TextRange } from '../../analyzer/types';
 import type { Report } from '../main';
 
 const INFORMATION_URI = 'https://github.com/cachelint/cachelint';
-const RULES_DOC = 'https://github.com/cachelint/cachelint/blob/main/docs/rules.md';
 const SRCROOT = 'SRCROOT';
 
 type SarifLevel = 'error' | 'warning' | 'note';
 
 const LEVELS: Record<Severity, SarifLevel> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
-
-/** The GitHub heading anchor of a rule id in docs/rules.md (`nginx/cache-key` → `nginxcache-key`). */
-export function ruleAnchor(id: string): string {
-  return id
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-    .replace(/\s/g, '-');
-}
 
 /** `path` relative to `cwd`, '/'-separated, when it lies inside `cwd`; otherwise undefined. */
 export function relativeInside(cwd: string, path: string): string | undefined {
@@ -40,7 +32,7 @@ function ruleDescriptor(info: RuleInfo) {
     id: info.id,
     shortDescription: { text: info.summary },
     defaultConfiguration: { level: LEVELS[info.defaultSeverity] },
-    helpUri: `${RULES_DOC}#${ruleAnchor(info.id)}`,
+    helpUri: ruleDocsUrl(info.id),
     properties: { category: info.category, dialect: info.dialect, fix: info.fix, tags: [info.category, info.dialect] },
   };
 }
@@ -60,7 +52,7 @@ export function formatSarif(report: Report): string {
       id: f.ruleId,
       shortDescription: { text: f.ruleId },
       defaultConfiguration: { level: LEVELS[f.severity] },
-      helpUri: `${RULES_DOC}#${ruleAnchor(f.ruleId)}`,
+      helpUri: ruleDocsUrl(f.ruleId),
       properties: { category: 'correctness', dialect: f.path.endsWith('.vcl') ? 'vcl' : 'nginx', fix: 'none', tags: [] },
     });
   }
