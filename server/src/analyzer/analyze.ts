@@ -11,7 +11,7 @@ import unusedSuppression, { unusedSuppressions } from './rules/nginx/unused-supp
 import { Suppressions } from './suppressions';
 import type { NginxRuleContext, Report } from './rules/rule';
 import { collectEdits, applyTextEdits, insertLineBefore } from './fixes';
-import { HoverModel, nginxHover, policyCard, enclosingPolicyScope } from './hover';
+import { HoverModel, cacheSummary, nginxHover, policyCard, enclosingPolicyScope } from './hover';
 import { nginxOutline, vclOutline } from './outline';
 
 export interface AnalyzeOptions {
@@ -184,7 +184,7 @@ export function policyAt(result: AnalysisResult, path: string, offset: number): 
   for (let s: typeof p.scope | undefined = enclosingPolicyScope(p); s; s = s.parent) {
     const card = policyCard(it, s, path);
     if (card) return card;
-    if (s.kind === 'server' || s.kind === 'http') break;
+    if (s.kind === 'server' || s.kind === 'http') return cacheSummary(it, s, path);
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 // Hover content: directive and variable docs, and the effective cache policy card.
 import type { NginxModel, Placed, Scope } from './nginx/model';
-import { CACHE_FAMILIES, CachePolicy, ZoneDef, policyFor, variablesIn } from './nginx/policy';
+import { CACHE_FAMILIES, CachePolicy, ZoneDef, effective, own, policyFor, variablesIn } from './nginx/policy';
 import { describeTime } from './nginx/units';
 import { directiveDocs, variableDocs } from './nginx/directives';
 import { wordAt } from './nginx/tree';
@@ -29,7 +29,7 @@ export function nginxHover(hm: HoverModel, p: Placed, offset: number): string | 
   const isCache = /^(proxy|fastcgi|uwsgi|scgi)_cache$/.test(name);
   if (isCache || name === 'location' || name === 'server') {
     const scope = isCache ? p.scope : p.scope.children.find((c) => c.block === p);
-    const card = scope && policyCard(hm, scope, p.file.path);
+    const card = scope && (policyCard(hm, scope, p.file.path) ?? (name === 'server' ? cacheSummary(hm, scope, p.file.path) : undefined));
     if (card) return docs && w === p.d.name && !isCache ? card : docs ? `${card}\n\n---\n\n${docs}` : card;
   }
   return w === p.d.name ? docs : undefined;
@@ -60,53 +60,137 @@ function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
+const HEADER_NAMES: Record<string, string> = { 'x-accel-expires': 'X-Accel-Expires', 'cache-control': 'Cache-Control', expires: 'Expires' };
+
+/** Source lines of directives, deduplicated, for the "from" column. */
+function from(list: Array<Placed | undefined>, fromPath: string, fallback = 'default'): string {
+  const seen = new Set<string>();
+  for (const p of list) if (p) seen.add(where(p, fromPath));
+  return seen.size ? [...seen].join(', ') : fallback;
+}
+
+/** The built-in key as nginx computes it (proxy only): proxy_pass scheme and host, then the URI sent upstream. */
+function builtinKey(pol: CachePolicy): string {
+  if (pol.family !== 'proxy') return '⛔ none: every URL shares one entry (nginx -t only warns)';
+  const target = pol.pass?.d.args[0]?.value ?? effectiveLast(pol.scope, 'proxy_pass')?.d.args[0]?.value;
+  const m = target ? /^([a-z]+:\/\/[^/]+)/i.exec(target) : null;
+  const prefix = m ? `\`${m[1]}\`` : 'the proxy_pass scheme and host';
+  return `built-in: ${prefix} + the URI sent upstream — the same for every virtual host and for http and https ⚠`;
+}
+
+function effectiveLast(scope: Scope, name: string): Placed | undefined {
+  const l = effective(scope, name);
+  return l[l.length - 1];
+}
+
 function card(pol: CachePolicy, fromPath: string): string {
   const fam = pol.family;
   const rows: [string, string, string][] = [];
   const z = pol.zone;
+  const ttlMax = pol.valid.length ? Math.max(...pol.valid.map((v) => v.seconds)) : 0;
   if (z) {
     const size = z.placed.d.args.find((a) => a.value.startsWith('keys_zone='))?.value.split(':')[1];
     const keys = z.sizeBytes ? Math.floor((z.sizeBytes / 1048576) * KEYS_PER_MB).toLocaleString('en-US') : '?';
     const maxSize = z.placed.d.args.find((a) => a.value.startsWith('max_size='))?.value.slice(9);
-    const ttlMax = pol.valid.length ? Math.max(...pol.valid.map((v) => v.seconds)) : 0;
-    rows.push(['zone', `${z.name}: ${size ?? '?'} ≈ ${keys} keys, max ${maxSize ?? 'unlimited'}, inactive ${describeTime(z.inactive)}${z.inactive < ttlMax ? ' ⚠ shorter than the TTL' : ''}`, where(z.placed, fromPath)]);
+    rows.push(['zone', `${z.name}: ${size ?? '?'} ≈ ${keys} keys, max_size ${maxSize ?? 'unlimited'}, inactive ${describeTime(z.inactive)}${z.inactive < ttlMax ? ' ⚠ shorter than the TTL' : ''}`, where(z.placed, fromPath)]);
   } else rows.push(['zone', `${pol.zoneName} ⛔ no ${fam}_cache_path defines it`, where(pol.cache, fromPath)]);
+
   if (pol.key) {
-    const vol = variablesIn(pol.key.d.args[0] ?? pol.key.d.name).filter((v) => VOLATILE_VARIABLES.has(v.name) && v.name !== 'pid');
-    rows.push(['key', `\`${pol.key.d.args.map((a) => a.value).join(' ')}\`${vol.length ? ` ⛔ ${vol.map((v) => '$' + v.name).join(', ')} changes per request` : ''}`, where(pol.key, fromPath)]);
+    const vars = variablesIn(pol.key.d.args[0] ?? pol.key.d.name).map((v) => v.name);
+    const vol = vars.filter((v) => VOLATILE_VARIABLES.has(v) && v !== 'pid');
+    const varies = [...new Set(vars)].map((v) => '$' + v).join(', ');
+    rows.push(['key', `\`${pol.key.d.args.map((a) => a.value).join(' ')}\`${varies ? ` — varies with ${varies}` : ' — constant ⚠'}${vol.length ? ` ⛔ ${vol.map((v) => '$' + v).join(', ')} changes per request` : ''}`, where(pol.key, fromPath)]);
   } else {
-    rows.push(['key', fam === 'proxy' ? 'built-in: proxy_pass scheme + upstream host + URI sent upstream (not the client\'s host)' : '⛔ none: every URL shares one entry', 'default']);
+    rows.push(['key', builtinKey(pol), 'default']);
   }
+
   const ignored = pol.ignoreHeaders;
-  const upstreamWins = ['x-accel-expires', 'cache-control', 'expires'].filter((h) => !ignored.has(h));
-  const headerNames: Record<string, string> = { 'x-accel-expires': 'X-Accel-Expires', 'cache-control': 'Cache-Control', expires: 'Expires' };
+  const order = ['x-accel-expires', 'cache-control', 'expires'];
+  const wins = order.filter((h) => !ignored.has(h));
+  const precedence = [...order.map((h) => (ignored.has(h) ? `~~${HEADER_NAMES[h]}~~` : HEADER_NAMES[h])), `${fam}_cache_valid`].join(' > ');
+  rows.push(['TTL source', `${precedence}${wins.length ? ' — the first one present wins' : ' — nginx owns the TTL'}`, from(pol.ignoreFrom, fromPath)]);
   if (!pol.valid.length) {
-    rows.push(['TTL', upstreamWins.length ? `only what the upstream sends (${upstreamWins.map((h) => headerNames[h]).join(' / ')}); responses without them are not stored ⚠` : '⛔ none: nothing is stored', 'default']);
+    rows.push(['TTL', wins.length ? `only what the upstream sends (${wins.map((h) => HEADER_NAMES[h]).join(' / ')}); responses without them are not stored ⚠` : '⛔ none: nothing is stored', 'default']);
   }
   for (const v of pol.valid) {
-    const unless = upstreamWins.length ? ` — unless the upstream sends ${upstreamWins.map((h) => headerNames[h]).join(' / ')}${upstreamWins.includes('cache-control') ? ' ⚠' : ''}` : '';
+    const unless = wins.length ? ` — unless the upstream sends ${wins.map((h) => HEADER_NAMES[h]).join(' / ')}${wins.includes('cache-control') ? ' ⚠' : ''}` : '';
     rows.push([`TTL ${v.codes.join(', ')}`, `${describeTime(v.seconds)}${unless}`, where(v.placed, fromPath)]);
   }
+
   const never: string[] = [];
+  const neverFrom: Array<Placed | undefined> = [];
   if (!ignored.has('set-cookie')) never.push('responses with Set-Cookie');
   if (!ignored.has('cache-control')) never.push('Cache-Control private/no-store/no-cache');
   if (!ignored.has('vary')) never.push('Vary: *');
+  if (!ignored.has('x-accel-buffering')) never.push('X-Accel-Buffering: no');
   const methods = pol.methods.flatMap((p) => p.d.args.map((a) => a.value.toUpperCase()));
   never.push(`methods other than ${[...new Set(['GET', 'HEAD', ...methods])].join('/')}`);
-  if (pol.bufferingOff) never.push(`⛔ everything: ${fam}_buffering off`);
-  rows.push(['never stored', never.join('; '), pol.bufferingOff ? where(pol.buffering, fromPath) : 'defaults']);
+  neverFrom.push(...pol.methods);
+  const minUses = Number(pol.minUses?.d.args[0]?.value ?? '1');
+  if (minUses > 1) {
+    never.push(`a URL before its ${minUses}th request`);
+    neverFrom.push(pol.minUses);
+  }
+  if (pol.bufferingOff) {
+    never.push(`⛔ everything: ${fam}_buffering off`);
+    neverFrom.push(pol.buffering);
+  }
+  rows.push(['never stored', never.join('; '), from(neverFrom, fromPath, 'defaults')]);
+
   const stale = pol.useStale.flatMap((p) => p.d.args.map((a) => a.value));
   const on = (p: Placed | undefined) => p?.d.args[0]?.value === 'on';
+  const lockTimeout = effectiveLast(pol.scope, `${fam}_cache_lock_timeout`);
   rows.push([
     'on expiry',
-    `stale while updating ${stale.includes('updating') ? '✓' : '✗'}, stale on error ${stale.some((s) => s === 'error' || s.startsWith('http_5') || s === 'timeout') ? '✓' : '✗'}, lock ${on(pol.lock) ? '✓' : '✗'}, background update ${on(pol.background) ? '✓' : '✗'}, revalidate ${on(pol.revalidate) ? '✓' : '✗'}`,
-    [pol.useStale[0], pol.lock, pol.revalidate].filter(Boolean).map((p) => where(p, fromPath)).join(', ') || 'defaults',
+    `stale while updating ${stale.includes('updating') ? '✓' : '✗'}, stale on error ${stale.some((v) => v === 'error' || v.startsWith('http_5') || v === 'timeout') ? '✓' : '✗'}, background update ${on(pol.background) ? '✓' : '✗'}, revalidate ${on(pol.revalidate) ? '✓' : '✗'}`,
+    from([pol.useStale[0], pol.background, pol.revalidate], fromPath, 'defaults'),
   ]);
+  rows.push([
+    'cold misses',
+    on(pol.lock) ? `one request fetches, the others wait up to ${lockTimeout?.d.args[0]?.value ?? '5s'} (lock)` : 'every concurrent request goes upstream (no lock)',
+    from([pol.lock, lockTimeout], fromPath, 'defaults'),
+  ]);
+
   const bypass = pol.bypass.flatMap((p) => p.d.args.map((a) => a.value));
   const noCache = pol.noCache.flatMap((p) => p.d.args.map((a) => a.value));
-  rows.push(['bypass / no-cache', `${bypass.length ? `bypass ${bypass.join(' ')}` : 'no bypass'}; ${noCache.length ? `no_cache ${noCache.join(' ')}` : 'no no_cache'}`, [pol.bypass[0], pol.noCache[0]].filter(Boolean).map((p) => where(p, fromPath)).join(', ') || '—']);
+  rows.push(['bypass / no_cache', `${bypass.length ? `read skipped when ${bypass.join(' or ')}` : 'never bypassed'}; ${noCache.length ? `not stored when ${noCache.join(' or ')}` : 'always stored'}`, from([...pol.bypass, ...pol.noCache], fromPath, '—')]);
+
+  const added = effective(pol.scope, 'add_header');
+  const hidden = effective(pol.scope, `${fam}_hide_header`);
+  const addedNames = added.map((p) => `${p.d.args[0]?.value ?? '?'}${p.d.args.some((a) => a.value === 'always') ? '' : ' (2xx/3xx only)'}`);
+  rows.push([
+    'headers',
+    `${addedNames.length ? `added: ${addedNames.join(', ')}` : 'none added'}; ${hidden.length ? `hidden: ${hidden.map((p) => p.d.args[0]?.value).join(', ')}` : 'nothing hidden beyond the defaults'}`,
+    from([...added, ...hidden], fromPath, '—'),
+  ]);
+
   const head = `**${scopeTitle(pol.scope)}** — ${fam} cache in zone \`${pol.zoneName}\` (${where(pol.cache, fromPath)})`;
   return [head, '', '| what | effective value | from |', '|---|---|---|', ...rows.map((r) => `| ${cell(r[0])} | ${cell(r[1])} | ${cell(r[2])} |`)].join('\n');
+}
+
+/**
+ * For a server (or http) block without a cache of its own: one line per cached location below it, so
+ * hovering the block still answers "what is cached here".
+ */
+export function cacheSummary(hm: HoverModel, scope: Scope, fromPath: string): string | undefined {
+  const rows: string[] = [];
+  const visit = (s: Scope) => {
+    for (const c of s.children) {
+      if (c.context === 'data') continue;
+      if (c.kind === 'location' || c.kind === 'if') {
+        for (const fam of CACHE_FAMILIES) {
+          const pol = policyFor(c, fam, hm.zones);
+          if (!pol || !own(c, `${fam}_pass`).length) continue;
+          const ttl = pol.valid.length ? pol.valid.map((v) => `${v.codes.join(' ')} ${describeTime(v.seconds)}`).join('; ') : 'upstream headers only';
+          rows.push(`| ${cell(scopeTitle(c))} | ${fam} \`${pol.zoneName}\` | ${cell(ttl)} | ${where(c.block, fromPath)} |`);
+        }
+      }
+      if (rows.length < 50) visit(c);
+    }
+  };
+  visit(scope);
+  if (!rows.length) return undefined;
+  return [`**${scopeTitle(scope)}** — cached locations`, '', '| location | cache | TTL | at |', '|---|---|---|---|', ...rows.slice(0, 50)].join('\n');
 }
 
 /** The scope a policy question at `p` is about: the nearest location/if/server/http around or at it. */
