@@ -37,6 +37,7 @@ test('the incident card: every row with the line it comes from', () => {
   assert.equal(row(card, 'on expiry')[1], `${line('proxy_cache_use_stale')}, ${line('proxy_cache_background_update')}`);
   assert.equal(row(card, 'cold misses')[1], line('proxy_cache_lock'));
   assert.match(row(card, 'headers')[0], /added: X-Cache-Status;/);
+  assert.deepEqual(row(card, 'HIT/MISS visible'), ['header X-Cache-Status ✓, log format `edge` ✓', `${line('add_header')}, ../nginx.conf:11`]);
   // The same card from the location line (the "Show effective cache policy" command and `explain`).
   assert.equal(policyAt(r, shop, text.indexOf('location /api/')), card.split('\n\n---\n\n')[0]);
 });
@@ -65,6 +66,7 @@ test('built-in key, ignored headers, buffering off and a server summary', () => 
   assert.match(row(card, 'key')[0], /^built-in: `http:\/\/app:8080` \+ the URI sent upstream/);
   assert.match(row(card, 'TTL source')[0], /~~Cache-Control~~ > ~~Expires~~/);
   assert.match(row(card, 'never stored')[0], /⛔ everything: proxy_buffering off/);
+  assert.match(row(card, 'HIT/MISS visible')[0], /^✗/);
   assert.doesNotMatch(row(card, 'never stored')[0], /Cache-Control private/);
   const summary = policyAt(r, p, text.indexOf('server {'))!;
   assert.match(summary, /\*\*server\*\* — cached locations/);

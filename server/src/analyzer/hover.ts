@@ -164,8 +164,41 @@ function card(pol: CachePolicy, fromPath: string): string {
     from([...added, ...hidden], fromPath, '—'),
   ]);
 
+  rows.push(observability(pol.scope, added, fromPath));
+
   const head = `**${scopeTitle(pol.scope)}** — ${fam} cache in zone \`${pol.zoneName}\` (${where(pol.cache, fromPath)})`;
   return [head, '', '| what | effective value | from |', '|---|---|---|', ...rows.map((r) => `| ${cell(r[0])} | ${cell(r[1])} | ${cell(r[2])} |`)].join('\n');
+}
+
+/** Whether HIT/MISS can be seen: a response header or a used log format carrying $upstream_cache_status. */
+function observability(scope: Scope, added: Placed[], fromPath: string): [string, string, string] {
+  const carries = (p: Placed) => p.d.args.some((a) => a.raw.includes('$upstream_cache_status'));
+  const header = added.find(carries);
+  const seen: string[] = [];
+  const sources: Placed[] = [];
+  if (header) {
+    seen.push(`header ${header.d.args[0]?.value} ✓`);
+    sources.push(header);
+  }
+  for (const log of effective(scope, 'access_log')) {
+    const format = log.d.args[1]?.value;
+    if (!format || log.d.args[0]?.value === 'off') continue;
+    const def = findLogFormat(scope, format);
+    if (def && carries(def)) {
+      seen.push(`log format \`${format}\` ✓`);
+      sources.push(log);
+    }
+  }
+  return ['HIT/MISS visible', seen.length ? seen.join(', ') : '✗ $upstream_cache_status is in no header or used log format', from(sources, fromPath, '—')];
+}
+
+/** The `log_format NAME …` visible from `scope` (defined in an enclosing http block). */
+function findLogFormat(scope: Scope, name: string): Placed | undefined {
+  for (let s: Scope | undefined = scope; s; s = s.parent) {
+    const hit = own(s, 'log_format').find((p) => p.d.args[0]?.value === name);
+    if (hit) return hit;
+  }
+  return undefined;
 }
 
 /**
