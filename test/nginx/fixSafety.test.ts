@@ -1,14 +1,15 @@
 // Fixes never break a configuration nginx accepts. For every rule's fixtures and every corpus config
 // that the real `nginx -t` accepts: apply every fix cachelint offers (safe and unsafe) with all rules
-// on, and `nginx -t` must still accept the result; a second pass must find nothing more to fix.
+// on, as `--fix --unsafe-fixes` does (in passes until nothing changes), and `nginx -t` must still accept
+// the result; running it again must find nothing more to fix.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzeEntries, applyEdits, collectFixEdits, entryContextOf, type AnalyzeOptions } from '../../server/src/analyzer/analyze';
+import { analyzeEntries, collectFixEdits, entryContextOf, fixUntilStable, type AnalyzeOptions } from '../../server/src/analyzer/analyze';
 import { defaultSettings } from '../../server/src/analyzer/types';
 import { RULES } from '../../server/src/analyzer/rules';
-import { createNodeFileProvider, createOverlayProvider } from '../../server/src/node/fileProvider';
+import { createNodeFileProvider } from '../../server/src/node/fileProvider';
 import { isCi, nginxMissing, nginxTest } from './nginxCheck';
 
 const FIXTURES = path.join(__dirname, '..', 'rules', 'fixtures');
@@ -27,6 +28,9 @@ const LANGUAGE = new Set([
   'nginx/duplicate-zone',
   'nginx/zone-undefined',
 ]);
+
+/** Passes `--fix` makes at most; the fixes must converge well before. */
+const MAX_PASSES = 10;
 
 const missing = nginxMissing();
 // In CI a missing nginx fails the run; elsewhere the suite says why it did not run.
@@ -67,23 +71,21 @@ interface Fixed {
   left: string[];
 }
 
-/** Applies every fix of every finding once (all rules at their default severity), then re-analyses. */
+/**
+ * Applies every fix (all rules at their default severity, safe and unsafe) the way `--fix --unsafe-fixes`
+ * does, in passes until nothing changes; `left` names what a further pass would still change (must be
+ * nothing: the fixes converge).
+ */
 function fixEverything(entry: string, opts: Partial<AnalyzeOptions> = {}): Fixed {
-  const base = createNodeFileProvider();
+  const provider = createNodeFileProvider();
   const settings = defaultSettings();
-  const before = analyzeEntries([entry], { provider: base, settings, ...opts });
+  const before = analyzeEntries([entry], { provider, settings, ...opts });
   assert.deepEqual(before.internalErrors, [], `internal errors on ${entry}`);
-  const texts = new Map<string, string>();
-  for (const [p, edits] of collectFixEdits(before.findings, { unsafe: true })) {
-    const file = before.files.get(p);
-    if (file) texts.set(p, applyEdits(file.text, edits));
-  }
   const context = entryContextOf(before, entry);
-  if (texts.size === 0) return { context, texts, left: [] };
-  const after = analyzeEntries([entry], { provider: createOverlayProvider(base, texts), settings, ...opts });
-  const again = collectFixEdits(after.findings, { unsafe: true });
+  const { texts, result } = fixUntilStable([entry], { provider, settings, ...opts }, { unsafe: true, maxPasses: MAX_PASSES });
+  const again = collectFixEdits(result.findings, { unsafe: true });
   const left = [...again.keys()].flatMap((p) =>
-    after.findings.filter((f) => f.path === p && f.fixes.length > 0).map((f) => `${path.basename(p)}:${after.files.get(p)!.lines.positionAt(f.range.start).line + 1} ${f.ruleId}`),
+    result.findings.filter((f) => f.path === p && f.fixes.length > 0).map((f) => `${path.basename(p)}:${result.files.get(p)!.lines.positionAt(f.range.start).line + 1} ${f.ruleId}`),
   );
   return { context, texts, left };
 }
@@ -98,7 +100,7 @@ describe('fixes keep configurations that nginx -t accepts accepted', { skip }, (
         const { context, texts, left } = fixEverything(entry);
         const before = nginxOn(dir, entry, context);
         assert.ok(before.ok, `nginx -t rejects the fixture ${rule.id}/${name} (read as ${context}):\n${before.output}`);
-        assert.deepEqual(left, [], `${rule.id}/${name}: a second pass would still change something`);
+        assert.deepEqual(left, [], `${rule.id}/${name}: a fixes do not converge: another pass would still change`);
         if (texts.size === 0) continue;
         const after = nginxOn(dir, entry, context, texts);
         assert.ok(after.ok, `nginx -t rejects ${rule.id}/${name} after the fixes:\n${after.output}\n--- fixed ---\n${texts.get(entry) ?? '(unchanged)'}`);
@@ -120,7 +122,7 @@ describe('fixes on the corpus keep nginx -t happy', { skip: skip || (!fs.existsS
       const abs = path.join(CORPUS, file);
       const { texts, left } = fixEverything(abs, context === 'main' ? {} : { entryContext: context });
       checked++;
-      if (left.length) broken.push(`${file}: second pass would change ${left.join(', ')}`);
+      if (left.length) broken.push(`${file}: fixes do not converge: ${left.join(', ')}`);
       if (texts.size === 0) continue;
       changed++;
       // The tree its relative includes resolve against: the repository folder of the corpus file.

@@ -230,6 +230,52 @@ export function disableForLineFix(file: SourceFile, finding: Finding): Fix {
   };
 }
 
+export interface FixResult {
+  /** The new text of every file the fixes changed. */
+  texts: Map<string, string>;
+  /** Passes that changed something. */
+  passes: number;
+  /** The analysis of the fixed files. */
+  result: AnalysisResult;
+}
+
+/**
+ * Applies fixes to `entries` in passes until nothing changes (at most `maxPasses`), the way `--fix`
+ * does: one fix can make room for another (two edits at the same place). `only` limits the files
+ * that may be edited. Nothing is written: the new texts are returned.
+ */
+export function fixUntilStable(
+  entries: string[],
+  opts: AnalyzeOptions,
+  fix: { unsafe: boolean; only?: (path: string) => boolean; maxPasses?: number },
+): FixResult {
+  const texts = new Map<string, string>();
+  const base = opts.provider;
+  const provider: FileProvider = {
+    readFile: (p) => texts.get(p) ?? base.readFile(p),
+    glob: (pattern) => base.glob(pattern),
+    canonical: base.canonical ? (p) => base.canonical!(p) : undefined,
+  };
+  const run = () => analyzeEntries(entries, { ...opts, provider });
+  let result = run();
+  let passes = 0;
+  for (; passes < (fix.maxPasses ?? 10); passes++) {
+    const findings = fix.only ? result.findings.map((f) => ({ ...f, fixes: f.fixes.filter((x) => x.edits.every((e) => fix.only!(e.path))) })) : result.findings;
+    let changed = false;
+    for (const [p, edits] of collectFixEdits(findings, { unsafe: fix.unsafe })) {
+      const file = result.files.get(p);
+      if (!file) continue;
+      const next = applyEdits(file.text, edits);
+      if (next === file.text) continue;
+      texts.set(p, next);
+      changed = true;
+    }
+    if (!changed) break;
+    result = run();
+  }
+  return { texts, passes, result };
+}
+
 /**
  * Picks the fixes to apply together (safe ones, plus unsafe ones when asked), dropping any whose edits
  * overlap an already chosen one, and returns their edits grouped by path, in ascending offset order.

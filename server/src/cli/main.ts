@@ -404,6 +404,9 @@ function resolveInputs(args: string[], cwd: string, files: FileCache): Inputs {
   return { entries, display, errors };
 }
 
+/** `--fix` re-analyses and fixes again at most this many times. */
+const MAX_FIX_PASSES = 10;
+
 function editKey(e: TextEdit): string {
   return `${e.path}\u0000${e.start}\u0000${e.end}\u0000${e.newText}`;
 }
@@ -416,7 +419,7 @@ function applyFixes(result: AnalysisResult, files: FileCache, unsafe: boolean, d
   const editsByPath = collectFixEdits(result.findings, { unsafe });
   const applied = new Map<string, number>();
   const errors: string[] = [];
-  let changedFiles = 0;
+  const changed: string[] = [];
   for (const [path, edits] of editsByPath) {
     if (edits.length === 0) continue;
     const file = files.read(path);
@@ -433,7 +436,7 @@ function applyFixes(result: AnalysisResult, files: FileCache, unsafe: boolean, d
       continue;
     }
     files.set(path, { text, encoding: file.encoding });
-    changedFiles++;
+    changed.push(path);
     for (const e of edits) applied.set(editKey(e), (applied.get(editKey(e)) ?? 0) + 1);
   }
   // A fix counts as applied when all of its edits were written.
@@ -449,7 +452,7 @@ function applyFixes(result: AnalysisResult, files: FileCache, unsafe: boolean, d
       fixes++;
     }
   }
-  return { fixes, files: changedFiles, errors };
+  return { fixes, changed, errors };
 }
 
 function buildReport(result: AnalysisResult, entries: string[], files: FileCache, provider: FileProvider, display: (p: string) => string, cwd: string): Report {
@@ -554,10 +557,19 @@ function lint(o: Options, cwd: string): Outcome {
   let fixesApplied: Report['fixesApplied'];
   const errors = [...inputs.errors];
   if (o.fix) {
-    const applied = applyFixes(result, files, o.unsafeFixes, display);
-    errors.push(...applied.errors);
-    fixesApplied = { fixes: applied.fixes, files: applied.files };
-    if (applied.files > 0) result = analyzeEntries(inputs.entries, { provider, settings });
+    // Like other fixers, apply in passes until nothing changes: a fix can make room for another one
+    // (two edits in the same place) — so running `--fix` again afterwards changes nothing.
+    let fixes = 0;
+    const changed = new Set<string>();
+    for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+      const applied = applyFixes(result, files, o.unsafeFixes, display);
+      errors.push(...applied.errors);
+      fixes += applied.fixes;
+      for (const p of applied.changed) changed.add(p);
+      if (applied.changed.length === 0 || applied.errors.length > 0) break;
+      result = analyzeEntries(inputs.entries, { provider, settings });
+    }
+    fixesApplied = { fixes, files: changed.size };
   }
   const report = buildReport(result, inputs.entries, files, provider, display, cwd);
   report.fixesApplied = fixesApplied;

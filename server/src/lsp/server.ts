@@ -26,6 +26,7 @@ import {
   definitionAt,
   detectDialect,
   disableForLineFix,
+  fixUntilStable,
   hoverAt,
   outline,
   policyAt,
@@ -612,17 +613,33 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return actions;
   }
 
-  /** All safe fixes of the document whose edits stay in it, as one `source.fixAll.cachelint` action. */
+  /**
+   * All safe fixes of the document whose edits stay in it, as one `source.fixAll.cachelint` action.
+   * Applied in passes until nothing changes (like `cachelint --fix`), as one edit of the changed span.
+   */
   function fixAllAction(a: Analysis): CodeAction | undefined {
     if (!a.result) return undefined;
     const local: Finding[] = a.result.findingsFor(a.path).map((f) => ({
       ...f,
       fixes: f.fixes.filter((fix) => fix.safe && fix.edits.every((e) => e.path === a.path)),
     }));
-    const edits = collectFixEdits(local, { unsafe: false }).get(a.path) ?? [];
+    const firstPass = collectFixEdits(local, { unsafe: false }).get(a.path) ?? [];
+    if (firstPass.length === 0) return undefined;
+    const fixed = fixUntilStable(a.result.entries, { provider, settings: a.settings.analyzer }, { unsafe: false, only: (p) => p === a.path });
+    const after = fixed.texts.get(a.path);
+    const edits = fixed.passes > 1 && after !== undefined ? [changedSpan(a.path, a.file.text, after)] : firstPass;
     const edit = toWorkspaceEdit(edits, a.ctx);
     if (!edit) return undefined;
     return { title: 'Fix all safe cachelint problems', kind: FIX_ALL_KIND, edit };
+  }
+
+  /** One edit turning `before` into `after`: the span between their common prefix and suffix. */
+  function changedSpan(path: string, before: string, after: string) {
+    let start = 0;
+    while (start < before.length && start < after.length && before[start] === after[start]) start++;
+    let end = 0;
+    while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+    return { path, start, end: before.length - end, newText: after.slice(start, after.length - end) };
   }
 
   connection.onRequest(

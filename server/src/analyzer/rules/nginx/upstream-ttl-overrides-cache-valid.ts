@@ -20,12 +20,16 @@ export default defineRule({
     },
   },
   check(ctx) {
+    // One finding per `*_cache_valid` that is overridden, however many locations inherit it.
+    const done = new Set<object>();
     for (const pol of ctx.policies) {
       if (!pol.valid.length) continue;
       const ig = pol.ignoreHeaders;
       const missing = ['Cache-Control', 'Expires'].filter((h) => !ig.has(h.toLowerCase()));
       if (!missing.length) continue;
       const first = pol.valid[0];
+      if (done.has(first.placed)) continue;
+      done.add(first.placed);
       const file = ctx.file(first.placed.file.path);
       const longest = Math.max(...pol.valid.map((v) => v.seconds));
       const fam = pol.family;
