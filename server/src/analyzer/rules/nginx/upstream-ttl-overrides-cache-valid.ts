@@ -3,7 +3,7 @@ import { defineRule } from '../rule';
 import { describeTime } from '../../nginx/units';
 import { insertLineAfter } from '../../fixes';
 import { directiveRange } from '../../nginx/policy';
-import type { Scope } from '../../nginx/model';
+import { scopeChain, type Scope } from '../../nginx/model';
 
 export default defineRule({
   id: 'nginx/upstream-ttl-overrides-cache-valid',
@@ -20,16 +20,20 @@ export default defineRule({
     },
   },
   check(ctx) {
-    // One finding per `*_cache_valid` that is overridden, however many locations inherit it.
-    const done = new Set<object>();
+    // One finding per overridden `*_cache_valid` and ignore list in effect, however many locations inherit them.
+    const done = new Set<string>();
+    const ids = new Map<object, number>();
+    const id = (o: object | undefined) => (o ? (ids.get(o) ?? ids.set(o, ids.size).get(o)!) : -1);
     for (const pol of ctx.policies) {
       if (!pol.valid.length) continue;
       const ig = pol.ignoreHeaders;
       const missing = ['Cache-Control', 'Expires'].filter((h) => !ig.has(h.toLowerCase()));
       if (!missing.length) continue;
       const first = pol.valid[0];
-      if (done.has(first.placed)) continue;
-      done.add(first.placed);
+      const ignoreAt = pol.ignoreFrom[pol.ignoreFrom.length - 1];
+      const key = `${id(first.placed)}:${id(ignoreAt)}`;
+      if (done.has(key)) continue;
+      done.add(key);
       const file = ctx.file(first.placed.file.path);
       const longest = Math.max(...pol.valid.map((v) => v.seconds));
       const fam = pol.family;
@@ -37,11 +41,15 @@ export default defineRule({
       const related = pol.ignoreFrom.length
         ? pol.ignoreFrom.map((p) => ({ path: p.file.path, range: directiveRange(p), message: `${fam}_ignore_headers in effect here lacks ${missing.join(' and ')}` }))
         : [{ path: pol.cache.file.path, range: directiveRange(pol.cache), message: `cache enabled here; ${fam}_ignore_headers is not set at this level or any enclosing one` }];
-      // The fix: one ignore_headers next to the *_cache_valid, keeping what is already ignored (lists replace).
-      const sameLevel = pol.ignoreFrom.find((p) => p.scope === first.placed.scope && p.file === first.placed.file);
+      // The fix: the ignore list in effect gets the missing headers. When that list is set at the level of
+      // the *_cache_valid or deeper, append to it there (a new line at the outer level would be replaced
+      // by it); otherwise add a list at the *_cache_valid's level that repeats what it inherited.
+      const chain = [...scopeChain(pol.scope)];
+      const depth = (sc: Scope) => chain.indexOf(sc);
+      const appendTo = ignoreAt && depth(ignoreAt.scope) <= depth(first.placed.scope) ? ignoreAt : undefined;
       const values = [...pol.ignoreFrom.flatMap((p) => p.d.args.map((a) => a.value)), ...missing];
-      const edit = sameLevel
-        ? { path: sameLevel.file.path, start: sameLevel.d.args[sameLevel.d.args.length - 1].end, end: sameLevel.d.args[sameLevel.d.args.length - 1].end, newText: ' ' + missing.join(' ') }
+      const edit = appendTo
+        ? { path: appendTo.file.path, start: appendTo.d.args[appendTo.d.args.length - 1].end, end: appendTo.d.args[appendTo.d.args.length - 1].end, newText: ' ' + missing.join(' ') }
         : insertLineAfter(file, first.placed.d.offset, first.placed.d.end, `${fam}_ignore_headers ${dedupe(values).join(' ')};`);
       ctx.report({
         path: first.placed.file.path,
