@@ -9,7 +9,7 @@ import { defaultSettings } from '../../server/src/analyzer/types';
 import { createNodeFileProvider } from '../../server/src/node/fileProvider';
 
 const CORPUS = process.env.CACHELINT_CORPUS ?? path.join(__dirname, '../../../shared/corpus');
-const LANG = new Set(['nginx/syntax', 'nginx/unknown-directive', 'nginx/not-allowed-here', 'nginx/invalid-arguments']);
+const LANG = new Set(['nginx/syntax', 'nginx/unknown-directive', 'nginx/not-allowed-here', 'nginx/invalid-arguments', 'nginx/invalid-value', 'nginx/duplicate-zone', 'nginx/zone-undefined']);
 const SYNTAX_REASON = /unexpected|unterminated|unknown directive|not allowed|invalid number|no opening|not terminated|expecting/;
 
 const available = fs.existsSync(path.join(CORPUS, 'LABELS.tsv'));
