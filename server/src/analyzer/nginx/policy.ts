@@ -1,6 +1,7 @@
 // The effective cache policy: what nginx will do for a request in a scope, after inheritance and includes.
 import type { TextRange } from '../types';
-import { parseSize, parseTime } from './units';
+import { parseTime } from './units';
+import { parseCachePath } from './cachePath';
 import { NginxModel, Placed, Scope, scopeChain } from './model';
 import type { Word } from './tree';
 
@@ -91,32 +92,20 @@ export interface CachePolicy {
 export function collectZones(model: NginxModel): Map<string, ZoneDef[]> {
   const zones = new Map<string, ZoneDef[]>();
   for (const p of model.all) {
-    const name = p.d.name.value;
-    if (!name.endsWith('_cache_path')) continue;
-    const family = name.slice(0, -'_cache_path'.length) as CacheFamily;
-    if (!CACHE_FAMILIES.includes(family)) continue;
-    let zoneName: string | undefined;
-    let sizeBytes: number | undefined;
-    let inactive = 600;
-    let inactiveWord: Word | undefined;
-    let maxSize: number | undefined;
-    for (const a of p.d.args.slice(1)) {
-      const v = a.value;
-      if (v.startsWith('keys_zone=')) {
-        const [n, size] = v.slice(10).split(':');
-        zoneName = n;
-        sizeBytes = size ? parseSize(size) : undefined;
-      } else if (v.startsWith('inactive=')) {
-        const t = parseTime(v.slice(9));
-        if (t !== undefined) {
-          inactive = t;
-          inactiveWord = a;
-        }
-      } else if (v.startsWith('max_size=')) maxSize = parseSize(v.slice(9));
-    }
-    if (!zoneName) continue;
-    const key = `${family}:${zoneName}`;
-    (zones.get(key) ?? zones.set(key, []).get(key)!).push({ family, name: zoneName, placed: p, sizeBytes, inactive, inactiveWord, maxSize });
+    if (!p.d.name.value.endsWith('_cache_path')) continue;
+    const parsed = parseCachePath(p.d);
+    const kz = parsed?.keysZone;
+    if (!parsed || !kz?.name) continue;
+    const key = `${parsed.family}:${kz.name}`;
+    (zones.get(key) ?? zones.set(key, []).get(key)!).push({
+      family: parsed.family,
+      name: kz.name,
+      placed: p,
+      sizeBytes: kz.size,
+      inactive: parsed.inactive,
+      inactiveWord: parsed.inactiveParam?.word,
+      maxSize: parsed.maxSize,
+    });
   }
   return zones;
 }
