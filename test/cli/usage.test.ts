@@ -27,6 +27,8 @@ describe('usage errors exit 2 with one line on stderr', () => {
   test('option without its value', () => run(['nginx.conf', '--format'], /--format/));
   test('--rule without ID=SEVERITY', () => run(['--rule', 'nginx/cache-key-volatile-variable', 'nginx.conf'], /--rule/));
   test('--rule with an unknown severity', () => run(['--rule', 'nginx/cache-key-volatile-variable=loud', 'nginx.conf'], /loud/));
+  test('--threshold without NAME=NUMBER', () => run(['--threshold', 'shortTtlSeconds', 'nginx.conf'], /--threshold/));
+  test('--threshold with an unknown name', () => run(['--threshold', 'hugeTtl=5', 'nginx.conf'], /hugeTtl/));
   test('--max-warnings that is not a number', () => run(['--max-warnings', 'many', 'nginx.conf'], /--max-warnings/));
   test('--unsafe-fixes without --fix', () => run(['--unsafe-fixes', 'nginx.conf'], /--unsafe-fixes/));
   test('--fix with - (stdin)', () => run(['--fix', '-'], /--fix/, CLEAN_CONF));
@@ -113,5 +115,33 @@ describe('explain', () => {
     // The card names the zone the location caches in.
     assert.match(r.stdout, /shop/);
     assert.equal(r.stderr, '');
+  });
+});
+
+describe('--threshold tunes a rule', () => {
+  const dir = tmpDir();
+  const conf = [
+    'http {',
+    '    proxy_cache_path /var/cache/nginx/a keys_zone=a:10m inactive=1h;',
+    '    server {',
+    '        location / {',
+    '            proxy_pass http://127.0.0.1:8081;',
+    '            proxy_cache a;',
+    '            proxy_cache_valid 200 1h;',
+    '            proxy_cache_valid 500 30s;',
+    '        }',
+    '    }',
+    '}',
+    '',
+  ].join('\n');
+  writeTree(dir, { 'nginx.conf': conf });
+  const ids = (args: string[]) => {
+    const r = cli(['--format', 'json', ...args, 'nginx.conf'], { cwd: dir });
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    return JSON.parse(r.stdout).files.flatMap((f: { findings: { ruleId: string }[] }) => f.findings.map((x) => x.ruleId));
+  };
+  test('errors cached 30 s are reported by default and not with errorTtlSeconds=60', () => {
+    assert.ok(ids([]).includes('nginx/cache-errors-long-ttl'));
+    assert.ok(!ids(['--threshold', 'errorTtlSeconds=60']).includes('nginx/cache-errors-long-ttl'));
   });
 });

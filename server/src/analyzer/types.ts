@@ -48,6 +48,14 @@ export interface Finding {
 export interface Thresholds {
   /** `*_cache_valid` times below this are "tiny" (cache-valid-zero-or-tiny). */
   tinyTtlSeconds: number;
+  /** Error statuses (5xx, `any`) cached longer than this are reported (cache-errors-long-ttl). */
+  errorTtlSeconds: number;
+  /** TTLs up to this are "short": expiries are frequent (missing-use-stale-updating). */
+  shortTtlSeconds: number;
+  /** `max_size` below this many MB is "small" (max-size-too-small). */
+  minMaxSizeMB: number;
+  /** Expected average size of a cached response in KB (keys-zone-too-small). */
+  averageObjectKB: number;
 }
 
 export interface Settings {
@@ -60,6 +68,10 @@ export interface Settings {
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
   tinyTtlSeconds: 10,
+  errorTtlSeconds: 10,
+  shortTtlSeconds: 60,
+  minMaxSizeMB: 100,
+  averageObjectKB: 64,
 };
 
 export function defaultSettings(): Settings {

@@ -5,8 +5,8 @@ import picomatch from 'picomatch/posix';
 import { analyzeDocument, analyzeEntries, applyEdits, collectFixEdits, detectDialect, policyAt, ruleRegistry } from '../analyzer/analyze';
 import type { AnalysisResult, RuleInfo } from '../analyzer/api';
 import { LineIndex } from '../analyzer/text/lineIndex';
-import { defaultSettings } from '../analyzer/types';
-import type { Dialect, FileProvider, Finding, Settings, SeveritySetting, TextEdit } from '../analyzer/types';
+import { DEFAULT_THRESHOLDS, defaultSettings } from '../analyzer/types';
+import type { Dialect, FileProvider, Finding, Settings, SeveritySetting, TextEdit, Thresholds } from '../analyzer/types';
 import {
   createOverlayProvider,
   decodeText,
@@ -70,6 +70,7 @@ interface Options {
   maxWarnings?: number;
   rules: Record<string, SeveritySetting>;
   extraDirectives: string[];
+  thresholds: Partial<Thresholds>;
   stdin: boolean;
   stdinFilename?: string;
   inputs: string[];
@@ -92,6 +93,9 @@ Options:
   --rule ID=SEVERITY       set a rule's severity: off, hint, info, warning or error
                            (repeatable)
   --extra-directive NAME   accept a third-party module directive (repeatable)
+  --threshold NAME=NUMBER  tune a rule threshold (repeatable): tinyTtlSeconds,
+                           errorTtlSeconds, shortTtlSeconds, minMaxSizeMB,
+                           averageObjectKB
   --stdin, -               read one file from stdin (never written by --fix)
   --stdin-filename NAME    the path the stdin text is analysed as
   -h, --help               show this help
@@ -108,7 +112,7 @@ Exit codes: 0 no error-level finding and no more warnings than --max-warnings;
 `;
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { format: 'text', fix: false, unsafeFixes: false, rules: {}, extraDirectives: [], stdin: false, inputs: [], lintOnly: [] };
+  const o: Options = { format: 'text', fix: false, unsafeFixes: false, rules: {}, extraDirectives: [], thresholds: {}, stdin: false, inputs: [], lintOnly: [] };
   let formatSeen = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -174,6 +178,14 @@ function parseArgs(argv: string[]): Options {
         o.rules[m[1]] = m[2] as SeveritySetting;
         break;
       }
+      case '--threshold': {
+        const v = value();
+        const m = /^([A-Za-z]+)=(\d+(?:\.\d+)?)$/.exec(v);
+        if (!m) throw new CliError(`--threshold needs NAME=NUMBER, got '${v}'`);
+        if (!(m[1] in DEFAULT_THRESHOLDS)) throw new CliError(`unknown threshold '${m[1]}' (known: ${Object.keys(DEFAULT_THRESHOLDS).join(', ')})`);
+        o.thresholds[m[1] as keyof Thresholds] = Number(m[2]);
+        break;
+      }
       case '--extra-directive': {
         const v = value();
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) throw new CliError(`--extra-directive needs a directive name, got '${v}'`);
@@ -204,7 +216,7 @@ function checkRuleIds(rules: Record<string, SeveritySetting>, registry: RuleInfo
   if (registry.length === 0) return;
   const known = new Set(registry.map((r) => r.id));
   for (const id of Object.keys(rules)) {
-    if (!known.has(id)) throw new CliError(`unknown rule '${id}' in --rule (known rules are listed in docs/rules.md)`);
+    if (!known.has(id)) throw new CliError(`unknown rule '${id}' in --rule (known rules are listed in docs/rules/README.md)`);
   }
 }
 
@@ -212,6 +224,7 @@ function settingsFrom(o: Options): Settings {
   const s = defaultSettings();
   s.rules = { ...s.rules, ...o.rules };
   s.extraDirectives = [...s.extraDirectives, ...o.extraDirectives];
+  s.thresholds = { ...s.thresholds, ...o.thresholds };
   return s;
 }
 
@@ -589,7 +602,7 @@ function lint(o: Options, cwd: string): Outcome {
 
 /** `cachelint explain FILE:LINE[:COLUMN]`: the effective cache policy card as Markdown. */
 function explain(o: Options, cwd: string): Outcome {
-  if (o.lintOnly.length) throw new CliError(`explain does not take ${o.lintOnly[0]} (only --rule and --extra-directive)`);
+  if (o.lintOnly.length) throw new CliError(`explain does not take ${o.lintOnly[0]} (only --rule, --threshold and --extra-directive)`);
   if (o.inputs.length !== 1) throw new CliError('explain needs exactly one FILE:LINE argument');
   const arg = o.inputs[0];
   const m = /^(.+?):(\d+)(?::(\d+))?$/.exec(arg);

@@ -1,6 +1,6 @@
 // The `cachelint` configuration per resource: read from the client, validated, cached until it changes.
 import type { Connection, DidChangeConfigurationParams } from 'vscode-languageserver';
-import { defaultSettings, type Settings, type SeveritySetting } from '../analyzer/types';
+import { DEFAULT_THRESHOLDS, defaultSettings, type Settings, type SeveritySetting, type Thresholds } from '../analyzer/types';
 
 /** Files larger than this (KiB) are not analysed unless `cachelint.maxFileSizeKB` says otherwise. */
 export const DEFAULT_MAX_FILE_SIZE_KB = 5120;
@@ -57,8 +57,10 @@ export function parseSettings(raw: unknown): ServerSettings {
     }
   }
 
-  const tiny = lookup(raw, 'thresholds.tinyTtlSeconds');
-  if (typeof tiny === 'number' && Number.isFinite(tiny) && tiny >= 0) out.analyzer.thresholds.tinyTtlSeconds = tiny;
+  for (const name of Object.keys(DEFAULT_THRESHOLDS) as Array<keyof Thresholds>) {
+    const v = lookup(raw, `thresholds.${name}`);
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out.analyzer.thresholds[name] = v;
+  }
 
   const extra = lookup(raw, 'nginx.extraDirectives');
   if (Array.isArray(extra)) out.analyzer.extraDirectives = extra.filter((d): d is string => typeof d === 'string' && d.trim() !== '').map((d) => d.trim());

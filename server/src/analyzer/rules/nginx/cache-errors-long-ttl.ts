@@ -3,12 +3,12 @@ import { defineRule } from '../rule';
 import { insertLineAfter, insertLineBefore, removeStatement } from '../../fixes';
 import { own, validEntries } from '../../nginx/policy';
 import { describeTime, formatTime } from '../../nginx/units';
-import type { Fix, TextEdit } from '../../types';
+import { DEFAULT_THRESHOLDS, type Fix, type TextEdit } from '../../types';
 import type { ParsedFile, Placed } from '../../nginx/model';
 import type { Word } from '../../nginx/tree';
 
-/** Errors may be cached for at most this long (seconds); longer is reported. To become a setting. */
-export const ERROR_TTL_MAX_SECONDS = 10;
+/** Errors may be cached for at most this long (seconds) by default; setting `thresholds.errorTtlSeconds`. */
+export const ERROR_TTL_MAX_SECONDS = DEFAULT_THRESHOLDS.errorTtlSeconds;
 
 const VALID = new Set(['proxy_cache_valid', 'fastcgi_cache_valid', 'uwsgi_cache_valid', 'scgi_cache_valid']);
 /** The errors that matter most: the app's 500/503 and the 502/504 nginx answers itself when the upstream is down. */
@@ -30,6 +30,7 @@ export default defineRule({
     },
   },
   check(ctx) {
+    const limit = ctx.settings.thresholds.errorTtlSeconds;
     const done = new Set<object>();
     for (const p of ctx.model.all) {
       const name = p.d.name.value;
@@ -45,7 +46,7 @@ export default defineRule({
         const words = q.d.args.length > 1 ? q.d.args.slice(0, -1) : [];
         const flagged: Word[] = [];
         let caught: string[] = [];
-        if (entry.seconds > ERROR_TTL_MAX_SECONDS) {
+        if (entry.seconds > limit) {
           for (const w of words) {
             if (w.value === 'any') {
               caught = PROBE.filter((c) => !covered.has(c));
@@ -63,15 +64,15 @@ export default defineRule({
         const t = describeTime(entry.seconds);
         const stale = `${fam}_cache_use_stale error timeout http_500 http_502 http_503 http_504`;
         const message = hasAny
-          ? `${name} any ${entry.timeWord.value} also caches errors (${errors.join(', ')}${own502.length ? `, including the ${own502.join('/')} nginx itself returns when the upstream is down` : ''}) for ${t}: one transient failure is replayed to everyone for ${t} after the backend recovers. Give these errors a short entry before the any line (${name} ${errors.join(' ')} ${formatTime(ERROR_TTL_MAX_SECONDS)};) or cache success codes explicitly, and use ${stale} for resilience.`
-          : `${name} caches ${errors.join(', ')} for ${t}${own502.length ? ` (${own502.join('/')} is what nginx itself returns when the upstream is down)` : ''}: one transient failure is replayed to everyone for ${t} after the backend recovers. Keep error caching to ${ERROR_TTL_MAX_SECONDS} s or less, and use ${stale} for resilience.`;
+          ? `${name} any ${entry.timeWord.value} also caches errors (${errors.join(', ')}${own502.length ? `, including the ${own502.join('/')} nginx itself returns when the upstream is down` : ''}) for ${t}: one transient failure is replayed to everyone for ${t} after the backend recovers. Give these errors a short entry before the any line (${name} ${errors.join(' ')} ${formatTime(limit)};) or cache success codes explicitly, and use ${stale} for resilience.`
+          : `${name} caches ${errors.join(', ')} for ${t}${own502.length ? ` (${own502.join('/')} is what nginx itself returns when the upstream is down)` : ''}: one transient failure is replayed to everyone for ${t} after the backend recovers. Keep error caching to ${limit} s or less, and use ${stale} for resilience.`;
         ctx.report({
           path: q.file.path,
           range: { start: flagged[0].offset, end: flagged[flagged.length - 1].end },
           message,
           fixes: [
-            ...(hasAny ? [capErrors(ctx.file(q.file.path), q, caught)] : []),
-            fixFor(ctx.file(q.file.path), q, words, flagged, hasAny, before),
+            ...(hasAny ? [capErrors(ctx.file(q.file.path), q, caught, limit)] : []),
+            fixFor(ctx.file(q.file.path), q, words, flagged, hasAny, before, limit),
           ],
         });
       }
@@ -80,13 +81,13 @@ export default defineRule({
 });
 
 /** Keeps `any` for the other statuses but gives the 5xx it catches a short entry of their own, placed before it. */
-function capErrors(file: ParsedFile, q: Placed, caught: string[]): Fix {
-  const line = `${q.d.name.value} ${caught.join(' ')} ${formatTime(ERROR_TTL_MAX_SECONDS)};`;
-  return { title: `Cache ${caught.join(' ')} for ${formatTime(ERROR_TTL_MAX_SECONDS)} only (insert ${line} before the any line)`, safe: false, edits: [insertLineBefore(file, q.d.offset, line)] };
+function capErrors(file: ParsedFile, q: Placed, caught: string[], limit: number): Fix {
+  const line = `${q.d.name.value} ${caught.join(' ')} ${formatTime(limit)};`;
+  return { title: `Cache ${caught.join(' ')} for ${formatTime(limit)} only (insert ${line} before the any line)`, safe: false, edits: [insertLineBefore(file, q.d.offset, line)] };
 }
 
 /** `before`: the codes decided by entries before this directive. */
-function fixFor(file: ParsedFile, q: Placed, words: Word[], flagged: Word[], hasAny: boolean, before: Set<string>): Fix {
+function fixFor(file: ParsedFile, q: Placed, words: Word[], flagged: Word[], hasAny: boolean, before: Set<string>, limit: number): Fix {
   const d = q.d;
   const name = d.name.value;
   const time = d.args[d.args.length - 1];
@@ -101,7 +102,7 @@ function fixFor(file: ParsedFile, q: Placed, words: Word[], flagged: Word[], has
     const codes = words.flatMap((w) => (w.value === 'any' ? add : flagged.includes(w) ? [] : [w.value]));
     return { title: codes.length ? `Cache ${codes.join(' ')} for ${time.value} instead of any status` : `Remove ${name} any ${time.value}`, safe: false, edits: [codesRange(codes)] };
   }
-  const low = formatTime(ERROR_TTL_MAX_SECONDS);
+  const low = formatTime(limit);
   if (flagged.length === words.length) {
     return { title: `Lower the error TTL to ${low}`, safe: false, edits: [{ path: file.path, start: time.offset, end: time.end, newText: low }] };
   }

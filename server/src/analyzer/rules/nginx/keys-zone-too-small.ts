@@ -1,12 +1,13 @@
 // nginx/keys-zone-too-small: the keys zone holds fewer keys than max_size has room for — LRU keys are evicted early.
 import { defineRule } from '../rule';
+import { DEFAULT_THRESHOLDS } from '../../types';
 import type { Word } from '../../nginx/tree';
 import type { ZoneDef } from '../../nginx/policy';
 
 /** Keys per MB of keys zone: the docs say about 8,000; measured 8,095 on x86_64 (4 KB pages). Candidate setting. */
 export const KEYS_PER_MB = 8000;
-/** Average cached object size assumed to estimate how many entries max_size holds. Candidate setting. */
-export const AVERAGE_OBJECT_BYTES = 64 * 1024;
+/** Average cached object size assumed by default to estimate how many entries max_size holds; setting `thresholds.averageObjectKB`. */
+export const AVERAGE_OBJECT_BYTES = DEFAULT_THRESHOLDS.averageObjectKB * 1024;
 
 const MB = 1024 * 1024;
 const GB = 1024 * MB;
@@ -48,6 +49,7 @@ export default defineRule({
     },
   },
   check(ctx) {
+    const objectBytes = ctx.settings.thresholds.averageObjectKB * 1024;
     const seen = new Set<object>();
     for (const defs of ctx.zones.values()) {
       for (const zone of defs) {
@@ -57,7 +59,7 @@ export default defineRule({
         const ms = pathArg(zone, 'max_size');
         const capacity = keyCapacity(zone);
         if (!kz || !ms || capacity === undefined || zone.maxSize === undefined || zone.sizeBytes === undefined) continue;
-        const expected = zone.maxSize / AVERAGE_OBJECT_BYTES;
+        const expected = zone.maxSize / objectBytes;
         const tiny = zone.sizeBytes < MB && zone.maxSize >= GB;
         if (capacity >= expected && !tiny) continue;
         const mb = Math.max(1, Math.ceil(expected / KEYS_PER_MB));
@@ -67,8 +69,8 @@ export default defineRule({
         ctx.report({
           path,
           range: { start: kz.offset, end: kz.end },
-          message: `keys_zone=${zone.name}:${sizeStr} holds about ${thousands(capacity)} keys, but ${ms.value} has room for about ${thousands(expected)} entries of ${AVERAGE_OBJECT_BYTES / 1024} KB: once the zone is full nginx evicts the least recently used entries long before the disk limit, and a working set larger than the zone gets almost no HITs. Grow the zone to ${mb}m (about ${thousands(mb * KEYS_PER_MB)} keys).`,
-          related: [{ path, range: { start: ms.offset, end: ms.end }, message: `${ms.value} allows about ${thousands(expected)} entries of ${AVERAGE_OBJECT_BYTES / 1024} KB` }],
+          message: `keys_zone=${zone.name}:${sizeStr} holds about ${thousands(capacity)} keys, but ${ms.value} has room for about ${thousands(expected)} entries of ${objectBytes / 1024} KB: once the zone is full nginx evicts the least recently used entries long before the disk limit, and a working set larger than the zone gets almost no HITs. Grow the zone to ${mb}m (about ${thousands(mb * KEYS_PER_MB)} keys).`,
+          related: [{ path, range: { start: ms.offset, end: ms.end }, message: `${ms.value} allows about ${thousands(expected)} entries of ${objectBytes / 1024} KB` }],
           fixes: [{ title: `Set ${newValue}`, safe: false, edits: [{ path, start: kz.offset, end: kz.end, newText: kz.quote ? `${kz.quote}${newValue}${kz.quote}` : newValue }] }],
         });
       }

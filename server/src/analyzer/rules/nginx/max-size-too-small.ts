@@ -1,9 +1,10 @@
 // nginx/max-size-too-small: max_size so small that the cache manager evicts fresh entries.
 import { defineRule } from '../rule';
+import { DEFAULT_THRESHOLDS } from '../../types';
 import { keyCapacity, pathArg, sizeText, thousands } from './keys-zone-too-small';
 
-/** max_size below this is small for a cache. Candidate setting. */
-export const MIN_MAX_SIZE_BYTES = 100 * 1024 * 1024;
+/** max_size below this is small for a cache by default; setting `thresholds.minMaxSizeMB`. */
+export const MIN_MAX_SIZE_BYTES = DEFAULT_THRESHOLDS.minMaxSizeMB * 1024 * 1024;
 /** Every cached file takes at least one file-system block. */
 const MIN_ENTRY_BYTES = 4096;
 
@@ -24,18 +25,19 @@ export default defineRule({
     },
   },
   check(ctx) {
+    const minBytes = ctx.settings.thresholds.minMaxSizeMB * MB;
     const seen = new Set<object>();
     for (const defs of ctx.zones.values()) {
       for (const zone of defs) {
         if (seen.has(zone.placed.d)) continue;
         seen.add(zone.placed.d);
         const ms = pathArg(zone, 'max_size');
-        if (!ms || zone.maxSize === undefined || zone.maxSize >= MIN_MAX_SIZE_BYTES) continue;
+        if (!ms || zone.maxSize === undefined || zone.maxSize >= minBytes) continue;
         const capacity = keyCapacity(zone);
         const indexable = capacity === undefined ? undefined : capacity * MIN_ENTRY_BYTES;
         // Sized together with a small keys zone: a deliberately small cache.
         if (indexable !== undefined && zone.maxSize * 2 >= indexable) continue;
-        const newValue = `${MIN_MAX_SIZE_BYTES / MB}m`;
+        const newValue = `${Math.ceil(minBytes / MB)}m`;
         const kz = pathArg(zone, 'keys_zone');
         const path = zone.placed.file.path;
         const zonePart = capacity !== undefined && kz ? `, while its keys zone indexes about ${thousands(capacity)} entries (${sizeText(indexable!)} even at 4 KB each)` : '';

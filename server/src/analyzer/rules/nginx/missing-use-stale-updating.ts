@@ -2,7 +2,7 @@
 // Also exports the helpers the other stale/lock rules share (cause grouping, insertion slots, the `updating` edit).
 import { defineRule } from '../rule';
 import type { NginxRuleContext } from '../rule';
-import type { TextEdit } from '../../types';
+import { DEFAULT_THRESHOLDS, type TextEdit } from '../../types';
 import { scopeChain } from '../../nginx/model';
 import type { NginxModel, ParsedFile, Placed, Scope } from '../../nginx/model';
 import { argSet, directiveRange, effective, own } from '../../nginx/policy';
@@ -55,8 +55,8 @@ function rootOf(scope: Scope): Scope {
   return s;
 }
 
-/** TTLs at or below this (seconds) count as short: expiries are frequent enough to stampede. Candidate setting. */
-export const SHORT_TTL_SECONDS = 60;
+/** TTLs at or below this (seconds) count as short by default; setting `thresholds.shortTtlSeconds`. */
+export const SHORT_TTL_SECONDS = DEFAULT_THRESHOLDS.shortTtlSeconds;
 
 /**
  * The cache is on with a literal zone name. A variable (`proxy_cache $zone`) or template zone may be
@@ -153,10 +153,11 @@ export default defineRule({
     },
   },
   check(ctx) {
+    const shortTtl = ctx.settings.thresholds.shortTtlSeconds;
     const short = ctx.policies.filter((pol) => {
       if (!literalCache(pol)) return false;
       const ttl = ttlFor200(pol);
-      if (!ttl || ttl.seconds <= 0 || ttl.seconds > SHORT_TTL_SECONDS) return false;
+      if (!ttl || ttl.seconds <= 0 || ttl.seconds > shortTtl) return false;
       const values = staleValues(pol);
       // An explicit `off` (here or outside) is a decision: content that must never be served stale.
       if (values.has('updating') || staleOffInChain(pol)) return false;
