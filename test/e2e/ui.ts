@@ -106,7 +106,7 @@ async function main(): Promise<boolean> {
     });
 
     await step('the status bar shows the findings of the file', async () => {
-      await p.locator('.statusbar-item', { hasText: 'cachelint: 2' }).first().waitFor();
+      await p.locator('.statusbar-item', { hasText: /cachelint: [1-9]\d*/ }).first().waitFor();
     });
 
     await step('hovering the squiggle shows the finding and the documentation of $request_id', async () => {

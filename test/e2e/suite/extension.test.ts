@@ -37,6 +37,8 @@ async function open(...parts: string[]): Promise<vscode.TextDocument> {
 const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'cachelint');
 const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
 const withRule = (list: vscode.Diagnostic[], rule: string) => list.filter((d) => codeOf(d) === rule);
+/** Errors and warnings only. */
+const serious = (list: vscode.Diagnostic[]) => list.filter((d) => d.severity <= vscode.DiagnosticSeverity.Warning);
 const describe_ = (list: vscode.Diagnostic[]) => JSON.stringify(list.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${codeOf(d)}`));
 
 /** Resolves with cachelint's diagnostics for `uri` once `ok` holds; waits on diagnostic-change events. */
@@ -186,8 +188,9 @@ describe('cachelint in the VS Code extension host', () => {
 
     const shop = await open('incident', 'conf.d', 'shop.conf');
     assert.equal(shop.languageId, 'nginx');
-    const list = await diagnosticsWhen(shop.uri, 'shop.conf findings', (d) => d.length >= 2);
-    assert.equal(list.length, 2, describe_(list));
+    const list = await diagnosticsWhen(shop.uri, 'shop.conf findings', (d) => withRule(d, VOLATILE).length === 1 && withRule(d, UPSTREAM_TTL).length === 1);
+    // The two incident findings are the only errors and warnings; the rest are information (tuning advice).
+    assert.deepEqual(serious(list).map(codeOf).sort(), [VOLATILE, UPSTREAM_TTL].sort(), describe_(list));
     const volatile = withRule(list, VOLATILE)[0];
     assert.ok(volatile, describe_(list));
     assert.equal(volatile.severity, vscode.DiagnosticSeverity.Error);
@@ -205,13 +208,13 @@ describe('cachelint in the VS Code extension host', () => {
       'status with 2 findings',
       () => {
         const s = api().status;
-        return s.state === 'running' && s.findings === 2 ? s : undefined;
+        const n = ours(shop.uri).length;
+        return s.state === 'running' && n >= 2 && s.findings === n ? s : undefined;
       },
       [vscode.languages.onDidChangeDiagnostics, vscode.window.onDidChangeActiveTextEditor],
     );
     assert.ok(status.visible);
-    assert.match(status.text, /cachelint: 2/);
-    assert.equal(ours(shop.uri).length, 2);
+    assert.equal(status.text, `$(warning) cachelint: ${ours(shop.uri).length}`);
   });
 
   it('hover on proxy_cache shows the effective-policy card', async () => {
@@ -308,7 +311,9 @@ describe('cachelint in the VS Code extension host', () => {
       await diagnosticsWhen(doc.uri, `${c.rule} cleared`, (d) => withRule(d, c.rule).length === 0);
     }
     const left = [...ours(fileUri('fix-each', 'nginx.conf')), ...ours(fileUri('fix-each', 'conf.d', 'shop.conf'))];
-    assert.deepEqual(left.map(codeOf), [], 'no findings left after the three fixes');
+    // Ignoring Cache-Control (the unsafe fix) is only right for responses that are not personalised:
+    // cachelint now asks exactly that, and nothing else is left.
+    assert.deepEqual(serious(left).map(codeOf), ['nginx/ignore-cache-control-personalized'], 'after the three fixes only the personalisation question is left');
   });
 
   it('fix-all (source.fixAll.cachelint) applies every safe fix and leaves the unsafe one', async () => {
@@ -364,7 +369,7 @@ describe('cachelint in the VS Code extension host', () => {
 
   it('cachelint.enable false clears the file, true brings the findings back', async () => {
     const doc = await open('settings', 'conf.d', 'shop.conf');
-    await diagnosticsWhen(doc.uri, 'findings', (d) => d.length === 2);
+    const before = (await diagnosticsWhen(doc.uri, 'findings', (d) => withRule(d, VOLATILE).length === 1)).length;
     const config = vscode.workspace.getConfiguration('cachelint', doc.uri);
     await config.update('enable', false, vscode.ConfigurationTarget.Workspace);
     try {
@@ -373,7 +378,7 @@ describe('cachelint in the VS Code extension host', () => {
     } finally {
       await config.update('enable', undefined, vscode.ConfigurationTarget.Workspace);
     }
-    await diagnosticsWhen(doc.uri, 'enabled again', (d) => d.length === 2);
+    await diagnosticsWhen(doc.uri, 'enabled again', (d) => d.length === before);
   });
 
   it('a 35,000-line config opens and is analysed without the extension host becoming unresponsive', async () => {
