@@ -30,6 +30,7 @@ test('the incident card: every row with the line it comes from', () => {
   const card = hoverAt(r, shop, text.indexOf('proxy_cache shop') + 3)!;
   assert.match(row(card, 'zone')[0], /^shop: 50m ≈ 404,750 keys, max_size 2g, inactive 30 s ⚠ shorter than the TTL$/);
   assert.equal(row(card, 'zone')[1], '../nginx.conf:14');
+  assert.equal(row(card, 'zone used by')[0], 'shop.example.com (80)');
   assert.match(row(card, 'key')[0], /\$request_id changes per request/);
   assert.equal(row(card, 'key')[1], line('proxy_cache_key'));
   assert.match(row(card, 'TTL source')[0], /^X-Accel-Expires > Cache-Control > Expires > proxy_cache_valid/);

@@ -1,6 +1,7 @@
 // Hover content: directive and variable docs, and the effective cache policy card.
 import type { NginxModel, Placed, Scope } from './nginx/model';
-import { CACHE_FAMILIES, CachePolicy, ZoneDef, effective, own, policyFor, variablesIn } from './nginx/policy';
+import { CACHE_FAMILIES, CachePolicy, ZoneDef, activePolicies, effective, own, policyFor, variablesIn } from './nginx/policy';
+import { configId, siteNames, zoneUsers, type ZoneUser } from './nginx/servers';
 import { describeTime } from './nginx/units';
 import { directiveDocs, variableDocs } from './nginx/directives';
 import { wordAt } from './nginx/tree';
@@ -40,7 +41,7 @@ export function policyCard(hm: HoverModel, scope: Scope, fromPath: string): stri
   const parts: string[] = [];
   for (const fam of CACHE_FAMILIES) {
     const pol = policyFor(scope, fam, hm.zones);
-    if (pol) parts.push(card(pol, fromPath));
+    if (pol) parts.push(card(pol, fromPath, hm));
   }
   return parts.length ? parts.join('\n\n') : undefined;
 }
@@ -83,7 +84,29 @@ function effectiveLast(scope: Scope, name: string): Placed | undefined {
   return l[l.length - 1];
 }
 
-function card(pol: CachePolicy, fromPath: string): string {
+const usersCache = new WeakMap<HoverModel, Map<string, ZoneUser[]>>();
+
+/** The server blocks whose locations use each zone (computed once per analysis). */
+function usersOf(hm: HoverModel): Map<string, ZoneUser[]> {
+  let users = usersCache.get(hm);
+  if (!users) usersCache.set(hm, (users = zoneUsers(activePolicies(hm.model, hm.zones))));
+  return users;
+}
+
+/** "shop.example.com (80), api.example.com (443 ssl)": who reaches a zone. */
+function reachedBy(hm: HoverModel, pol: CachePolicy): string | undefined {
+  const users = usersOf(hm).get(`${configId(pol.scope)}:${pol.family}:${pol.zoneName}`);
+  if (!users?.length) return undefined;
+  const parts = users.slice(0, 6).map((u) => {
+    const names = siteNames(u.server);
+    const who = u.server.openTo ?? (names.length ? names.slice(0, 3).join(' ') + (names.length > 3 ? ' …' : '') : 'any host');
+    const ports = [...new Set(u.server.listens.map((l) => `${l.port ?? 80}${l.tls ? ' ssl' : ''}`))].join(', ');
+    return `${who}${ports ? ` (${ports})` : ''}`;
+  });
+  return `${parts.join('; ')}${users.length > 6 ? `; +${users.length - 6} more servers` : ''}`;
+}
+
+function card(pol: CachePolicy, fromPath: string, hm?: HoverModel): string {
   const fam = pol.family;
   const rows: [string, string, string][] = [];
   const z = pol.zone;
@@ -94,6 +117,8 @@ function card(pol: CachePolicy, fromPath: string): string {
     const maxSize = z.placed.d.args.find((a) => a.value.startsWith('max_size='))?.value.slice(9);
     rows.push(['zone', `${z.name}: ${size ?? '?'} ≈ ${keys} keys, max_size ${maxSize ?? 'unlimited'}, inactive ${describeTime(z.inactive)}${z.inactive < ttlMax ? ' ⚠ shorter than the TTL' : ''}`, where(z.placed, fromPath)]);
   } else rows.push(['zone', `${pol.zoneName} ⛔ no ${fam}_cache_path defines it`, where(pol.cache, fromPath)]);
+  const reached = hm && reachedBy(hm, pol);
+  if (reached) rows.push(['zone used by', reached, '—']);
 
   if (pol.key) {
     const vars = variablesIn(pol.key.d.args[0] ?? pol.key.d.name).map((v) => v.name);
