@@ -1,9 +1,14 @@
 // Server blocks as clients reach them (names, listen sockets, TLS) and which of them use each cache zone.
+import { insertLineAfter } from '../fixes';
+import type { EditableFile } from '../fixes';
+import type { Fix } from '../types';
 import { scopeChain } from './model';
 import type { NginxModel, Placed, Scope } from './model';
-import type { CachePolicy } from './policy';
+import type { CacheFamily, CachePolicy } from './policy';
 import { effective, own } from './policy';
 import type { Derivation, VariableIndex } from './variables';
+import { rootOf } from './scopes';
+import { mayMissDirectives } from './completeness';
 
 export interface ListenInfo {
   placed?: Placed;
@@ -40,17 +45,13 @@ export interface ServerInfo {
 
 const infoCache = new WeakMap<Scope, ServerInfo>();
 
-/** The server block enclosing a scope (itself included), if any. */
-export function serverOf(scope: Scope): Scope | undefined {
-  for (const s of scopeChain(scope)) if (s.kind === 'server' && s.context === 'server') return s;
+/**
+ * The server block enclosing a scope (itself included), if any; with `family`, the nearest one of that
+ * module (`http`: not a stream or mail server).
+ */
+export function serverOf(scope: Scope, family?: string): Scope | undefined {
+  for (const s of scopeChain(scope)) if (s.kind === 'server' && s.context === 'server' && (!family || s.family === family)) return s;
   return undefined;
-}
-
-/** The outermost scope of a scope's chain: `main` for a whole configuration, else a fragment's context. */
-export function rootOf(scope: Scope): Scope {
-  let s = scope;
-  while (s.parent) s = s.parent;
-  return s;
 }
 
 const rootIds = new WeakMap<Scope, number>();
@@ -65,31 +66,6 @@ export function configId(scope: Scope): number {
   let id = rootIds.get(r);
   if (id === undefined) rootIds.set(r, (id = nextRootId++));
   return id;
-}
-
-/** Whether the configuration around a scope is complete (analysed from the main file, not a fragment). */
-export function inFullConfig(scope: Scope): boolean {
-  return rootOf(scope).kind === 'main';
-}
-
-const missingIncludeScopes = new WeakMap<NginxModel, Set<Scope>>();
-
-/**
- * Whether directives in effect at `scope` may be missing from the analysis: the configuration is a fragment,
- * or `scope` or an enclosing level includes a file that was not found. Rules that conclude from an absence
- * (no `*_cache_key`, so the built-in or an empty key) stay silent then.
- */
-export function mayMissDirectives(model: NginxModel, scope: Scope): boolean {
-  if (!inFullConfig(scope)) return true;
-  let set = missingIncludeScopes.get(model);
-  if (!set) {
-    set = new Set();
-    for (const site of model.includes) if (site.missing) set.add(site.at.scope);
-    missingIncludeScopes.set(model, set);
-  }
-  if (!set.size) return false;
-  for (const s of scopeChain(scope)) if (set.has(s)) return true;
-  return false;
 }
 
 function isOn(list: Placed[]): boolean {
@@ -284,6 +260,16 @@ const SCHEME_HEADERS = new Set(['x-forwarded-proto', 'x-forwarded-ssl', 'x-forwa
 /** fastcgi/uwsgi/scgi parameters that carry the scheme. */
 const SCHEME_PARAMS = new Set(['https', 'request_scheme', 'server_port', 'uwsgi_scheme', 'wsgi.url_scheme']);
 
+/** The list that passes request headers upstream for a family: `proxy_set_header`, or `*_param`. */
+export function headerDirective(fam: CacheFamily): string {
+  return fam === 'proxy' ? 'proxy_set_header' : `${fam}_param`;
+}
+
+/** A request header's name in that list: as is (lower-cased) for proxy, `http_cookie`-style for the others. */
+export function headerName(fam: CacheFamily, header: string): string {
+  return fam === 'proxy' ? header.toLowerCase() : 'http_' + header.toLowerCase().replace(/-/g, '_');
+}
+
 export interface UpstreamHeaders {
   /** name (lower-case) → value, as sent by `*_set_header` / `*_param` in effect. */
   entries: { name: string; value: string; placed: Placed }[];
@@ -291,8 +277,7 @@ export interface UpstreamHeaders {
 
 /** The request headers (proxy) or parameters (fastcgi/uwsgi/scgi) in effect for a policy. */
 export function upstreamHeaders(pol: CachePolicy): UpstreamHeaders {
-  const name = pol.family === 'proxy' ? 'proxy_set_header' : `${pol.family}_param`;
-  const list = effective(pol.scope, name);
+  const list = effective(pol.scope, headerDirective(pol.family));
   const entries = list.filter((p) => p.d.args.length >= 2).map((p) => ({ name: p.d.args[0].value.toLowerCase(), value: p.d.args[1].value, placed: p }));
   return { entries };
 }
@@ -312,7 +297,7 @@ const schemeMemo = new WeakMap<object, boolean>();
 /** Whether the upstream learns the client's scheme (so http and https responses may differ). */
 export function upstreamSeesScheme(pol: CachePolicy, vars: VariableIndex): boolean {
   // Locations that inherit one header list share the answer (values are read in the first one's scope).
-  const list = effective(pol.scope, pol.family === 'proxy' ? 'proxy_set_header' : `${pol.family}_param`);
+  const list = effective(pol.scope, headerDirective(pol.family));
   const hit = schemeMemo.get(list);
   if (hit !== undefined) return hit;
   const v = upstreamHeaders(pol).entries.some((e) => {
@@ -333,6 +318,32 @@ export function touchesAny(d: Derivation, names: string[]): boolean {
 
 /** What the quick-fixes write when a proxy cache must stop using the built-in key. */
 export const BUILTIN_KEY_REPLACEMENT = 'proxy_cache_key $scheme$host$request_uri;';
+
+/** The fix that adds `BUILTIN_KEY_REPLACEMENT` after a `*_cache` directive (`safe` from `builtinKeyFixSafety`). */
+export function builtinKeyFix(file: EditableFile, cache: Placed, safe: boolean): Fix {
+  return { title: `Add ${BUILTIN_KEY_REPLACEMENT}`, safe, edits: [insertLineAfter(file, cache.d.offset, cache.d.end, BUILTIN_KEY_REPLACEMENT)] };
+}
+
+/**
+ * What a policy's entries are keyed by, when the key provably ignores every variable of `names`: an id
+ * that policies sharing entries have in common (`key\0<key>` for a one-word `*_cache_key`, `builtin\0<proxy_pass>`
+ * for the built-in proxy key). Undefined when the key may depend on them or cannot be told: variables the
+ * analysis cannot follow, a `proxy_pass` with variables, no key outside proxy, or a key that may be set
+ * where the analysis cannot see.
+ */
+export function keyLacking(model: NginxModel, pol: CachePolicy, vars: VariableIndex, names: string[]): string | undefined {
+  if (pol.key) {
+    const w = pol.key.d.args[0];
+    if (!w || pol.key.d.args.length !== 1) return undefined;
+    const d = vars.derive(w, pol.scope);
+    if (d.unknown || touchesAny(d, names)) return undefined;
+    return 'key\0' + w.value;
+  }
+  if (pol.family !== 'proxy' || mayMissDirectives(model, pol.scope, { templates: false })) return undefined;
+  const t = passTarget(pol);
+  if (!t || t.variable) return undefined;
+  return 'builtin\0' + t.text;
+}
 
 /**
  * Whether replacing the built-in key (upstream URL + upstream URI) of the policies enabled by a `*_cache`

@@ -5,6 +5,7 @@ import { scopeChain } from './model';
 import type { NginxModel, Placed, Scope } from './model';
 import type { Word } from './tree';
 import { variablesIn } from './policy';
+import type { CachePolicy } from './policy';
 import { variableInfo } from './directives';
 
 /** How a user variable gets its value. */
@@ -288,10 +289,33 @@ function captureDefs(p: Placed, source: string[], regex: string, add: (d: VarDef
 /** Variables referenced in a word, with their ranges (re-exported for rules that edit keys). */
 export { variablesIn };
 
+/** Lower-cased names of the variables in the arguments of a list of directives. */
+export function listVariables(list: Placed[]): string[] {
+  return list.flatMap((p) => p.d.args.flatMap((a) => variablesIn(a).map((v) => v.name.toLowerCase())));
+}
+
 // ---- Editing cache keys -------------------------------------------------------------------------
 
 /** The `*_cache_key` directive names. */
 export const KEY_DIRECTIVES = new Set(['proxy_cache_key', 'fastcgi_cache_key', 'uwsgi_cache_key', 'scgi_cache_key']);
+
+/**
+ * Every one-word `*_cache_key` statement, once (the first placement of a file included several times),
+ * with the scopes of the policies that use it: a key's variables are resolved in those scopes (a `set`
+ * runs where the request is handled), or in its own scope when no policy uses it.
+ */
+export function keyStatements(model: NginxModel, policies: CachePolicy[]): { placed: Placed; scopes: Scope[] }[] {
+  const scopesOf = new Map<object, Scope[]>();
+  for (const pol of policies) if (pol.key) (scopesOf.get(pol.key.d) ?? scopesOf.set(pol.key.d, []).get(pol.key.d)!).push(pol.scope);
+  const seen = new Set<object>();
+  const out: { placed: Placed; scopes: Scope[] }[] = [];
+  for (const p of model.all) {
+    if (!KEY_DIRECTIVES.has(p.d.name.value) || seen.has(p.d) || p.d.args.length !== 1) continue;
+    seen.add(p.d);
+    out.push({ placed: p, scopes: scopesOf.get(p.d) ?? [p.scope] });
+  }
+  return out;
+}
 
 /** A sound key for a family: what the quick-fixes write when a key must be created. */
 export function defaultKey(family: string): string {

@@ -3,14 +3,13 @@ import { defineRule } from '../rule';
 import type { NginxModel, Placed, Scope } from '../../nginx/model';
 import type { RelatedInfo } from '../../types';
 import { CACHE_FAMILIES, directiveRange, effective } from '../../nginx/policy';
-import { addHeaderModel } from './add-header-inner-replaces-outer';
-import {
-  anchorFor, describeLevel, hideModel, Inserts, isAncestorOrSelf, isLevel, ownOf, parentLevel,
-  placementsOf, repeatLines,
-} from './hide-header-inner-replaces-outer';
+import { ownOf, placementsOf } from '../../nginx/placements';
+import { describeLevel, isAncestorOrSelf, isLevel, parentLevel } from '../../nginx/scopes';
+import { anchorFor, Inserts } from '../../nginx/edits';
+import { addHeaderModel, hideModel, repeatLines } from '../../nginx/headerLists';
 
 /** Scopes whose requests go upstream through `family`: those with a `*_pass`, and the ifs inside them (they inherit it). */
-export function proxiedScopes(model: NginxModel, family: string): Scope[] {
+function proxiedScopes(model: NginxModel, family: string): Scope[] {
   const out: Scope[] = [];
   const seen = new Set<Scope>();
   for (const p of placementsOf(model, `${family}_pass`)) {

@@ -2,17 +2,13 @@
 import { defineRule } from '../rule';
 import type { Placed } from '../../nginx/model';
 import { directiveRange } from '../../nginx/policy';
-import { placementsOf } from './hide-header-inner-replaces-outer';
+import { placementsOf } from '../../nginx/placements';
+import { forbidsCaching } from '../../nginx/headerLists';
 
 const CC_LIKE = new Set(['cache-control', 'surrogate-control', 'cdn-cache-control']);
 
-/** A Cache-Control-like value that forbids or limits caching (no-store, no-cache, private, max-age=0). */
-export function forbidsCaching(value: string): boolean {
-  return /(^|[\s,;"'])(no-store|no-cache|private)\b|\b(max-age|s-maxage)\s*=\s*"?0+"?(?![0-9])/i.test(value);
-}
-
 /** An `Expires` value that is already in the past (`0`, `-1`, a date before now). */
-export function expiresInPast(value: string): boolean {
+function expiresInPast(value: string): boolean {
   const v = value.trim();
   if (/^-?\d+$/.test(v)) return Number(v) <= 0;
   const t = Date.parse(v);

@@ -1,70 +1,15 @@
 // nginx/add-header-inner-replaces-outer: an `add_header` at an inner level drops every add_header of the enclosing levels.
-// Also exports the add_header list model used by the other header rules.
 import { defineRule } from '../rule';
-import type { NginxModel, Placed, Scope } from '../../nginx/model';
+import type { NginxModel, Scope } from '../../nginx/model';
 import type { TextEdit } from '../../types';
 import { directiveRange } from '../../nginx/policy';
-import {
-  anchorFor, describeLevel, headerNameEntry, insertLinesAfter, insertLinesBefore, isLevel, listWords, ListModel, ownOf, parentLevel,
-  relatedFor, repeatLines, shortLine, uniqueCi, uniqueLevels, Entry, InheritMode, passFamiliesBelow, PASS_FAMILIES,
-} from './hide-header-inner-replaces-outer';
-
-/** add_header lists of one analysis: what each level expects and what nginx actually sends there. */
-export interface AddHeaderModel {
-  list: ListModel;
-  /** The add_header statements nginx applies at a level, after inheritance (and `add_header_inherit`). */
-  effective(s: Scope): Placed[];
-}
-
-const cache = new WeakMap<NginxModel, AddHeaderModel>();
-
-export function addHeaderModel(model: NginxModel): AddHeaderModel {
-  const hit = cache.get(model);
-  if (hit) return hit;
-  const modes = new Map<Scope, InheritMode>();
-  // add_header_inherit (nginx ≥ 1.29.3) is a plain value inherited by inner levels; `on` by default.
-  const modeOf = (s: Scope): InheritMode => {
-    const m = modes.get(s);
-    if (m) return m;
-    const own = ownOf(model, s, 'add_header_inherit');
-    const v = own[own.length - 1]?.d.args[0]?.value;
-    const parent = parentLevel(s);
-    const mode: InheritMode = v === 'off' || v === 'merge' || v === 'on' ? v : parent ? modeOf(parent) : 'on';
-    modes.set(s, mode);
-    return mode;
-  };
-  const list = new ListModel(model, 'add_header', headerNameEntry, modeOf);
-  const eff = new Map<Scope, Placed[]>();
-  const effective = (s: Scope): Placed[] => {
-    const e = eff.get(s);
-    if (e) return e;
-    const own = list.own(s);
-    const mode = modeOf(s);
-    const parent = isLevel(s) ? parentLevel(s) : undefined;
-    const inherited = parent ? effective(parent) : [];
-    const out = mode === 'off' ? own : !own.length ? inherited : mode === 'merge' ? [...own, ...inherited] : own;
-    eff.set(s, out);
-    return out;
-  };
-  const m = { list, effective };
-  cache.set(model, m);
-  return m;
-}
-
-/**
- * Whether losing this inherited add_header changes a response at a level: an empty value sends nothing, and a
- * value made only of $upstream_* variables is empty where nothing is proxied.
- */
-export function matters(e: Entry, proxied: boolean): boolean {
-  const v = e.placed.d.args[1];
-  if (!v || v.value === '') return false;
-  if (proxied) return true;
-  const rest = v.value.replace(/\$(\{upstream_[A-Za-z0-9_]*\}|upstream_[A-Za-z0-9_]*)/g, '');
-  return rest !== v.value ? /[A-Za-z0-9$]/.test(rest) : true;
-}
+import { ownOf, passFamiliesBelow, PASS_FAMILIES } from '../../nginx/placements';
+import { describeLevel, parentLevel } from '../../nginx/scopes';
+import { anchorFor, insertLinesAfter, insertLinesBefore } from '../../nginx/edits';
+import { addHeaderModel, listWords, matters, relatedFor, repeatLines, shortLine, uniqueCi, uniqueLevels } from '../../nginx/headerLists';
 
 /** Whether requests handled at `level` can go upstream: a `*_pass` in it or below, or in the location an if belongs to. */
-export function proxiedAt(model: NginxModel, level: Scope): boolean {
+function proxiedAt(model: NginxModel, level: Scope): boolean {
   const below = passFamiliesBelow(model);
   if (below.get(level)?.size) return true;
   const parent = level.context === 'if in location' ? parentLevel(level) : undefined;

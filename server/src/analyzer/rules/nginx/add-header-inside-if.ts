@@ -1,10 +1,11 @@
 // nginx/add-header-inside-if: add_header in an `if` replaces the enclosing location's add_headers when the if matches.
 import { defineRule } from '../rule';
 import { directiveRange } from '../../nginx/policy';
-import { addHeaderModel, matters } from './add-header-inner-replaces-outer';
+import { describeLevel, parentLevel } from '../../nginx/scopes';
+import { anchorFor, insertLinesAfter } from '../../nginx/edits';
 import {
-  anchorFor, describeLevel, Entry, insertLinesAfter, listWords, parentLevel, relatedFor, repeatLines, shortLine, uniqueCi, uniqueLevels,
-} from './hide-header-inner-replaces-outer';
+  addHeaderModel, Entry, listWords, matters, relatedFor, repeatLines, shortLine, uniqueCi, uniqueLevels,
+} from '../../nginx/headerLists';
 
 export default defineRule({
   id: 'nginx/add-header-inside-if',

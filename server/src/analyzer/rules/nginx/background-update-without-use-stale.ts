@@ -3,9 +3,9 @@ import { defineRule } from '../rule';
 import type { TextEdit } from '../../types';
 import { directiveRange } from '../../nginx/policy';
 import { insertLineAfter } from '../../fixes';
-import { scopeChain } from '../../nginx/model';
-import type { Scope } from '../../nginx/model';
-import { groupBy, literalCache, mayBeOverridden, staleValues, updatingEdits } from './missing-use-stale-updating';
+import { isAncestorOrSelf } from '../../nginx/scopes';
+import { mayMissDirectives } from '../../nginx/completeness';
+import { groupBy, literalCache, staleValues, updatingEdits } from '../../nginx/cacheTuning';
 
 export default defineRule({
   id: 'nginx/background-update-without-use-stale',
@@ -27,8 +27,8 @@ export default defineRule({
       const values = staleValues(pol);
       if (values.has('updating')) return false;
       // `use_stale off` at a level inside the one that turns background updates on is a deliberate opt-out.
-      if (values.has('off') && isInside(pol.useStale[0].scope, pol.background.scope)) return false;
-      return !mayBeOverridden(ctx, pol, pol.scope, pol.useStale[0]?.scope);
+      if (values.has('off') && pol.useStale[0].scope !== pol.background.scope && isAncestorOrSelf(pol.background.scope, pol.useStale[0].scope)) return false;
+      return !mayMissDirectives(ctx.model, pol.scope, { upTo: pol.useStale[0]?.scope, zone: pol.zone });
     });
     for (const [, pols] of groupBy(affected, (p) => p.background!.d)) {
       const bg = pols[0].background!;
@@ -68,10 +68,3 @@ export default defineRule({
     }
   },
 });
-
-/** `inner` is a level strictly inside `outer`. */
-function isInside(inner: Scope, outer: Scope): boolean {
-  if (inner === outer) return false;
-  for (const s of scopeChain(inner)) if (s === outer) return true;
-  return false;
-}

@@ -3,7 +3,7 @@ import { defineRule } from '../rule';
 import { directiveRange, effective, variablesIn } from '../../nginx/policy';
 
 /** Cookie names that look like a login session: bypassing on them is the usual way to serve logged-in users. */
-export const SESSION_COOKIE = /sess|sid|auth|token|login|logged|user|jwt|remember|account|member|wordpress|wp_|comment_author|xf_|phpbb|laravel|csrf|identity|oauth|saml|connect/i;
+const SESSION_COOKIE = /sess|sid|auth|token|login|logged|user|jwt|remember|account|member|wordpress|wp_|comment_author|xf_|phpbb|laravel|csrf|identity|oauth|saml|connect/i;
 
 /** Why a bypass variable is under the client's control, or undefined when it is not (or is a session). */
 function clientControl(name: string): string | undefined {

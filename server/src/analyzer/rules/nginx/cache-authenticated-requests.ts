@@ -1,139 +1,18 @@
 // nginx/cache-authenticated-requests: caching behind auth (or with credentials passed upstream) without varying on the user.
 import { defineRule } from '../rule';
-import { indentAt, insertLineAfter } from '../../fixes';
 import type { EditableFile } from '../../fixes';
-import { directiveRange, effective, own, variablesIn } from '../../nginx/policy';
+import { directiveRange, effective, variablesIn } from '../../nginx/policy';
 import type { CacheFamily, CachePolicy } from '../../nginx/policy';
 import { scopeChain } from '../../nginx/model';
-import type { NginxModel, Placed, Scope } from '../../nginx/model';
-import type { Word } from '../../nginx/tree';
+import type { Placed, Scope } from '../../nginx/model';
 import type { RelatedInfo, TextEdit } from '../../types';
-import { predicateKind } from './predicate-literal-always-true';
-
-/** Directives that define a variable, and which argument names it. */
-const DEFINERS: Record<string, (args: Word[]) => Word | undefined> = {
-  set: (a) => a[0],
-  map: (a) => a[1],
-  geo: (a) => a[a.length - 1],
-  split_clients: (a) => a[1],
-  auth_request_set: (a) => a[0],
-  js_set: (a) => a[0],
-  perl_set: (a) => a[0],
-  set_by_lua: (a) => a[0],
-  set_by_lua_block: (a) => a[0],
-  set_by_lua_file: (a) => a[0],
-};
-
-const definedCache = new WeakMap<NginxModel, Map<string, string[]>>();
-
-/**
- * Variables the configuration defines itself (`map`, `set`, `geo`, `auth_request_set`, …), lower-cased,
- * each with the variables its definition reads (`auth_request` for values from the auth subrequest).
- */
-function definitions(model: NginxModel): Map<string, string[]> {
-  let m = definedCache.get(model);
-  if (m) return m;
-  m = new Map();
-  for (const p of model.all) {
-    const name = p.d.name.value;
-    const f = DEFINERS[name];
-    const w = f?.(p.d.args);
-    const v = w && /^\$\{?([A-Za-z0-9_]+)\}?$/.exec(w.value);
-    if (!v) continue;
-    const key = v[1].toLowerCase();
-    const from = name === 'auth_request_set' ? ['auth_request'] : p.d.args.filter((a) => a !== w).flatMap((a) => variablesIn(a).map((x) => x.name.toLowerCase()));
-    // A map's values may be variables too (`default $http_authorization;`).
-    if (name === 'map' && p.d.block) for (const c of p.d.block.children) if (c.type === 'directive') for (const a of [c.name, ...c.args]) for (const x of variablesIn(a)) from.push(x.name.toLowerCase());
-    m.set(key, [...(m.get(key) ?? []), ...from]);
-  }
-  definedCache.set(model, m);
-  return m;
-}
-
-/**
- * Variables the configuration defines itself, lower-cased. What they hold is not known statically:
- * a `$skip_cache` may well be derived from the session cookie.
- */
-export function definedVariables(model: NginxModel): Set<string> {
-  return new Set(definitions(model).keys());
-}
-
-/** Whether a variable is, or is defined from, the client's credentials or cookies (or the auth subrequest). */
-export function derivesFromUser(model: NginxModel, name: string, depth = 0): boolean {
-  const n = name.toLowerCase();
-  if (isAuthVariable(n) || isCookieVariable(n) || n === 'auth_request') return true;
-  if (depth > 8) return false;
-  return (definitions(model).get(n) ?? []).some((x) => x !== n && derivesFromUser(model, x, depth + 1));
-}
-
-/** `$http_authorization`, `$remote_user`, auth_jwt claims: the authenticated user. */
-export const isAuthVariable = (n: string) => n === 'http_authorization' || n === 'remote_user' || n.startsWith('jwt_');
-/** `$http_cookie` and `$cookie_*`: the client's session, if it has one. */
-export const isCookieVariable = (n: string) => n === 'http_cookie' || n.startsWith('cookie_');
-
-/** Lower-cased names of the variables in the arguments of a list of directives. */
-export function listVariables(list: Placed[]): string[] {
-  return list.flatMap((p) => p.d.args.flatMap((a) => variablesIn(a).map((v) => v.name.toLowerCase())));
-}
-
-/** Whether a predicate list is true for every request (a literal such as `1`, or text around a variable). */
-export function alwaysTrue(list: Placed[]): boolean {
-  return list.some((p) => p.d.args.some((a) => predicateKind(a) === 'always' || predicateKind(a) === 'mixed'));
-}
-
-const STATIC_EXT = /\\\.|\.\(|\.(css|js)\b/;
-const STATIC_WORDS = /\b(css|js|mjs|png|jpe?g|gif|ico|svg|webp|avif|woff2?|ttf|otf|eot|map)\b/i;
-const STATIC_PREFIX = /^(\^~\s*)?\/(static|assets|css|js|fonts|favicon\.ico|robots\.txt)(\/|$)/;
-
-/** A location (or an enclosing one) that serves static assets: same content for every user. */
-export function inStaticLocation(scope: Scope): boolean {
-  for (const s of scopeChain(scope)) {
-    if (s.kind !== 'location' || !s.block) continue;
-    const args = s.block.d.args.map((a) => a.value);
-    const pattern = args[args.length - 1] ?? '';
-    const regex = args.length > 1 && (args[0] === '~' || args[0] === '~*');
-    if (regex && STATIC_EXT.test(pattern) && STATIC_WORDS.test(pattern)) return true;
-    if (!regex && STATIC_PREFIX.test(pattern)) return true;
-  }
-  return false;
-}
-
-/** Whether the scope is inside an `internal` location (reached only by subrequests and internal redirects). */
-export function inInternalLocation(scope: Scope): boolean {
-  for (const s of scopeChain(scope)) if (s.kind === 'location' && own(s, 'internal').length) return true;
-  return false;
-}
-
-const authTargetsCache = new WeakMap<NginxModel, Set<string>>();
-
-/**
- * Whether the scope is a location that answers auth subrequests (`auth_request /auth;`): nginx keeps
- * that response to itself, its headers never reach the client.
- */
-export function isAuthSubrequestTarget(model: NginxModel, scope: Scope): boolean {
-  let targets = authTargetsCache.get(model);
-  if (!targets) {
-    targets = new Set();
-    for (const p of model.all) if ((p.d.name.value === 'auth_request' || p.d.name.value === 'auth_jwt_key_request') && p.d.args[0]) targets.add(p.d.args[0].value);
-    authTargetsCache.set(model, targets);
-  }
-  if (!targets.size) return false;
-  for (const s of scopeChain(scope)) {
-    if (s.kind !== 'location' || !s.block) continue;
-    const args = s.block.d.args.map((a) => a.value);
-    const uri = args.length === 2 && (args[0] === '=' || args[0] === '^~') ? args[1] : args.length === 1 ? args[0] : undefined;
-    if (uri !== undefined && targets.has(uri)) return true;
-  }
-  return false;
-}
-
-/** The header list passed upstream by a family: `proxy_set_header` or `*_param`, and the header's name there. */
-export function headerDirective(fam: CacheFamily): string {
-  return fam === 'proxy' ? 'proxy_set_header' : `${fam}_param`;
-}
-export function headerName(fam: CacheFamily, header: string): string {
-  return fam === 'proxy' ? header.toLowerCase() : 'http_' + header.toLowerCase().replace(/-/g, '_');
-}
+import { describeLevel } from '../../nginx/scopes';
+import { insertLinesAfter } from '../../nginx/edits';
+import { alwaysTrue } from '../../nginx/predicates';
+import { listVariables } from '../../nginx/variables';
+import { headerDirective, headerName } from '../../nginx/servers';
+import { definedVariables, isAuthVariable, isCookieVariable } from '../../nginx/credentials';
+import { inStaticLocation } from '../../nginx/staticAssets';
 
 type CauseKind = 'auth_basic' | 'auth_request' | 'auth_jwt' | 'authorization' | 'cookie';
 
@@ -231,9 +110,9 @@ export default defineRule({
   },
 });
 
+/** `location /account/` for a location, else the level's kind (`server`, `http`). */
 function describeScope(s: Scope): string {
-  if (s.kind === 'location' && s.block) return `location ${s.block.d.args.map((a) => a.raw).join(' ')}`;
-  return s.kind;
+  return s.kind === 'location' && s.block ? describeLevel(s, 'noun') : s.kind;
 }
 
 /**
@@ -266,9 +145,8 @@ function fixEdits(file: (p: string) => EditableFile, cause: Cause, pols: CachePo
   }
   const edits = [...appends.values()];
   for (const { at, lines } of inserts.values()) {
-    const f = file(at.file.path);
     const sorted = [...lines].sort((a, b) => Number(a.includes('_no_cache')) - Number(b.includes('_no_cache')));
-    edits.push(insertLineAfter(f, at.d.offset, at.d.end, sorted.join(f.lines.eol() + indentAt(f, at.d.offset))));
+    edits.push(insertLinesAfter(file(at.file.path), at, sorted));
   }
   return edits;
 }

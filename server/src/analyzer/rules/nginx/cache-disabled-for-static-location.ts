@@ -1,40 +1,10 @@
 // nginx/cache-disabled-for-static-location: `*_cache off` in a location that matches static assets, under a cache-enabled level.
 import { defineRule } from '../rule';
 import { removeStatement } from '../../fixes';
-import { CACHE_FAMILIES, directiveRange, own, policyFor } from '../../nginx/policy';
+import { CACHE_FAMILIES, directiveRange, policyFor } from '../../nginx/policy';
 import type { CacheFamily } from '../../nginx/policy';
-import type { Scope } from '../../nginx/model';
-
-/** File extensions of static assets: a location matching only these serves the same bytes to everyone. */
-const STATIC_EXTENSIONS = new Set([
-  'css', 'js', 'mjs', 'map', 'png', 'jpg', 'jpeg', 'gif', 'ico', 'cur', 'svg', 'svgz', 'webp', 'avif', 'bmp', 'tif', 'tiff',
-  'woff', 'woff2', 'ttf', 'otf', 'eot', 'mp4', 'webm', 'ogg', 'ogv', 'mp3', 'wav', 'flac', 'm4a', 'm4v', 'mov', 'avi',
-  'pdf', 'zip', 'gz', 'tgz', 'bz2', 'xz', '7z', 'rar', 'swf', 'flv', 'htc',
-]);
-
-/** The extensions a regex location pattern is anchored on (`\.(css|js)$`, `\.(?:png|jpe?g)$`, `\.css$`), or undefined. */
-export function staticExtensions(pattern: string): string[] | undefined {
-  const m = /\\\.\((?:\?:)?([A-Za-z0-9|?]+)\)\$|\\\.([A-Za-z0-9]+)\$/.exec(pattern);
-  if (!m) return undefined;
-  const alts = (m[1] ?? m[2]).split('|').flatMap(expandOptional);
-  if (!alts.length || !alts.every((e) => STATIC_EXTENSIONS.has(e.toLowerCase()))) return undefined;
-  return alts;
-}
-
-/** `jpe?g` → jpg, jpeg; anything fancier is kept as written (and then fails the extension check). */
-function expandOptional(alt: string): string[] {
-  const i = alt.indexOf('?');
-  if (i <= 0) return [alt];
-  const head = alt.slice(0, i - 1);
-  const opt = alt[i - 1];
-  const tail = alt.slice(i + 1);
-  return [head + tail, head + opt + tail].flatMap(expandOptional);
-}
-
-function passesBelow(scope: Scope, fam: CacheFamily): boolean {
-  if (own(scope, `${fam}_pass`).length) return true;
-  return scope.children.some((c) => passesBelow(c, fam));
-}
+import { passFamiliesBelow } from '../../nginx/placements';
+import { staticExtensions } from '../../nginx/staticAssets';
 
 export default defineRule({
   id: 'nginx/cache-disabled-for-static-location',
@@ -64,7 +34,7 @@ export default defineRule({
       const exts = staticExtensions(args[1].value);
       if (!exts) continue;
       const parent = policyFor(loc.parent, fam, ctx.zones);
-      if (!parent || !passesBelow(loc, fam)) continue;
+      if (!parent || !passFamiliesBelow(ctx.model).get(loc)?.has(fam)) continue;
       done.add(p.d);
       ctx.report({
         path: p.file.path,

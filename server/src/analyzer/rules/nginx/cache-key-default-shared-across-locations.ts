@@ -2,12 +2,12 @@
 // through the built-in key (upstream URL + upstream URI).
 import { defineRule } from '../rule';
 import type { RelatedInfo } from '../../types';
-import { insertLineAfter } from '../../fixes';
 import { directiveRange, own, wordRange } from '../../nginx/policy';
 import type { CachePolicy } from '../../nginx/policy';
 import {
-  BUILTIN_KEY_REPLACEMENT, builtinKeyFixSafety, configId, mayMissDirectives, locationPrefix, passTarget, serverOf,
+  BUILTIN_KEY_REPLACEMENT, builtinKeyFix, builtinKeyFixSafety, configId, locationPrefix, passTarget, serverOf,
 } from '../../nginx/servers';
+import { mayMissDirectives } from '../../nginx/completeness';
 
 /** Distinct upstream URI prefixes compared pairwise per zone and upstream (beyond that, the group is skipped). */
 const MAX_BUCKETS = 2000;
@@ -52,7 +52,7 @@ export default defineRule({
   check(ctx) {
     const groups = new Map<string, Member[]>();
     for (const pol of ctx.policies) {
-      if (pol.family !== 'proxy' || pol.key || mayMissDirectives(ctx.model, pol.scope)) continue;
+      if (pol.family !== 'proxy' || pol.key || mayMissDirectives(ctx.model, pol.scope, { templates: false })) continue;
       const t = passTarget(pol);
       const loc = locationPrefix(pol.scope);
       if (!t || t.variable || !loc) continue;
@@ -122,7 +122,7 @@ export default defineRule({
         range: c.d.args[0] ? wordRange(c.d.args[0]) : directiveRange(c),
         message: `${h} and ${o} send the same upstream URIs to ${t.upstream} and share cache "${hurt.pol.zoneName}" with the built-in key (upstream URL + upstream URI), so they read each other's entries although they differ in ${what}: one location's policy is defeated by pages the other stored. Add ${BUILTIN_KEY_REPLACEMENT} so each keys on the client's URI, or use separate zones.`,
         related,
-        fixes: [{ title: `Add ${BUILTIN_KEY_REPLACEMENT}`, safe: fixIsSafe(c), edits: [insertLineAfter(ctx.file(c.file.path), c.d.offset, c.d.end, BUILTIN_KEY_REPLACEMENT)] }],
+        fixes: [builtinKeyFix(ctx.file(c.file.path), c, fixIsSafe(c))],
       });
     }
   },

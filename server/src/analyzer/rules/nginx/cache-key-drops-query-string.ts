@@ -7,12 +7,11 @@ import type { Scope } from '../../nginx/model';
 import { passTarget, upstreamHeaders } from '../../nginx/servers';
 import type { VariableIndex } from '../../nginx/variables';
 import { appendToKey, variableIndex } from '../../nginx/variables';
+import { looksStatic } from '../../nginx/staticAssets';
 
 /** Variables that carry the query string (any of them in the key keeps requests with different queries apart). */
 const QUERY_VARS = ['args', 'is_args', 'query_string', 'request_uri', 'request'];
 const PATH_VARS = ['uri', 'document_uri'];
-/** Locations that look like static files: the upstream most likely ignores the query. */
-const STATIC = /\\\.\(?[a-z0-9|]*(css|js|png|jpe?g|gif|svg|ico|webp|woff2?|ttf|eot|map|mp4|pdf)\b|(^|\s)\/(static|assets|images|img|media|fonts|css|js)\//i;
 
 export default defineRule({
   id: 'nginx/cache-key-drops-query-string',
@@ -42,7 +41,8 @@ export default defineRule({
       done.add(key.d);
       const fam = pol.family;
       const where = pol.scope.kind === 'location' && pol.scope.block ? pol.scope.block.d.args.map((a) => a.value).join(' ') : '';
-      const isStatic = STATIC.test(where);
+      // Locations that look like static files: the upstream most likely ignores the query.
+      const isStatic = looksStatic(where);
       const uri = variablesIn(w).find((v) => PATH_VARS.includes(v.name));
       ctx.report({
         path: key.file.path,

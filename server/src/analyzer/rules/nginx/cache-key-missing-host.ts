@@ -1,12 +1,11 @@
 // nginx/cache-key-missing-host: several sites (or any Host) share cache entries because the key has no host.
 import { defineRule } from '../rule';
 import type { RelatedInfo } from '../../types';
-import { insertLineAfter } from '../../fixes';
 import { directiveRange, variablesIn, wordRange } from '../../nginx/policy';
 import type { CachePolicy } from '../../nginx/policy';
 import type { Placed } from '../../nginx/model';
 import {
-  BUILTIN_KEY_REPLACEMENT, HOST_VARS, ServerInfo, builtinKeyFixSafety, mayMissDirectives, listNames, passTarget, siteNames, touchesAny,
+  BUILTIN_KEY_REPLACEMENT, HOST_VARS, ServerInfo, builtinKeyFix, builtinKeyFixSafety, keyLacking, listNames, passTarget, siteNames,
   upstreamSeesHost, upstreamSignature, zoneUsers,
 } from '../../nginx/servers';
 import { appendToKey, insertVariable, variableIndex } from '../../nginx/variables';
@@ -43,19 +42,8 @@ export default defineRule({
       for (const u of users) {
         if (u.server.returnsAll) continue;
         for (const pol of u.policies) {
-          let id: string;
-          if (pol.key) {
-            const w = pol.key.d.args[0];
-            if (!w || pol.key.d.args.length !== 1) continue;
-            const d = vars.derive(w, pol.scope);
-            if (d.unknown || touchesAny(d, HOST_VARS)) continue;
-            id = 'key\0' + w.value;
-          } else {
-            if (pol.family !== 'proxy' || mayMissDirectives(ctx.model, pol.scope)) continue;
-            const t = passTarget(pol);
-            if (!t || t.variable) continue;
-            id = 'builtin\0' + t.text;
-          }
+          const id = keyLacking(ctx.model, pol, vars, HOST_VARS);
+          if (id === undefined) continue;
           (groups.get(id) ?? groups.set(id, []).get(id)!).push({ pol, server: u.server });
         }
       }
@@ -121,7 +109,7 @@ export default defineRule({
         range: c.d.args[0] ? wordRange(c.d.args[0]) : directiveRange(c),
         message: `${shared} with nginx's built-in key, which is the proxy_pass URL plus the URI sent upstream (${t.upstream} + URI), not the client's host: ${harm}. Add ${BUILTIN_KEY_REPLACEMENT}`,
         related,
-        fixes: [{ title: `Add ${BUILTIN_KEY_REPLACEMENT}`, safe: fixIsSafe(c), edits: [insertLineAfter(ctx.file(c.file.path), c.d.offset, c.d.end, BUILTIN_KEY_REPLACEMENT)] }],
+        fixes: [builtinKeyFix(ctx.file(c.file.path), c, fixIsSafe(c))],
       });
     }
   },

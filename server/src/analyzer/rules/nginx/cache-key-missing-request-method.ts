@@ -4,7 +4,7 @@ import { removeStatement } from '../../fixes';
 import { directiveRange, effective, wordRange } from '../../nginx/policy';
 import type { CachePolicy } from '../../nginx/policy';
 import type { Placed, Scope } from '../../nginx/model';
-import { mayMissDirectives } from '../../nginx/servers';
+import { mayMissDirectives } from '../../nginx/completeness';
 import { prependVariable, variableIndex } from '../../nginx/variables';
 
 export default defineRule({
@@ -47,7 +47,7 @@ export default defineRule({
           related,
           fixes: [{ title: 'Add $request_method to the cache key', safe: true, edits: [prependVariable(key.file.path, word, 'request_method')] }],
         });
-      } else if (convertOff && !mayMissDirectives(ctx.model, pol.scope) && !done.has(convertOff.d)) {
+      } else if (convertOff && !mayMissDirectives(ctx.model, pol.scope, { templates: false }) && !done.has(convertOff.d)) {
         // The built-in proxy key has no method either.
         done.add(convertOff.d);
         // Removing it helps only when no outer level turns conversion off too.

@@ -1,13 +1,12 @@
 // nginx/cache-key-missing-scheme: http and https share cache entries because the key has no $scheme.
 import { defineRule } from '../rule';
 import type { RelatedInfo } from '../../types';
-import { insertLineAfter } from '../../fixes';
 import { directiveRange, wordRange } from '../../nginx/policy';
 import type { CachePolicy } from '../../nginx/policy';
 import type { Placed } from '../../nginx/model';
 import {
-  BUILTIN_KEY_REPLACEMENT, SCHEME_VARS, ServerInfo, builtinKeyFixSafety, configId, mayMissDirectives, passTarget, redirectsPlain, serverInfo,
-  serverOf, touchesAny, upstreamSeesScheme,
+  BUILTIN_KEY_REPLACEMENT, SCHEME_VARS, ServerInfo, builtinKeyFix, builtinKeyFixSafety, configId, keyLacking, redirectsPlain, serverInfo,
+  serverOf, upstreamSeesScheme,
 } from '../../nginx/servers';
 import { prependVariable, variableIndex } from '../../nginx/variables';
 
@@ -43,19 +42,8 @@ export default defineRule({
       if (!srv) continue;
       const server = serverInfo(srv);
       if (server.returnsAll) continue;
-      let id: string;
-      if (pol.key) {
-        const w = pol.key.d.args[0];
-        if (!w || pol.key.d.args.length !== 1) continue;
-        const d = vars.derive(w, pol.scope);
-        if (d.unknown || touchesAny(d, SCHEME_VARS)) continue;
-        id = 'key\0' + w.value;
-      } else {
-        if (pol.family !== 'proxy' || mayMissDirectives(ctx.model, pol.scope)) continue;
-        const t = passTarget(pol);
-        if (!t || t.variable) continue;
-        id = 'builtin\0' + t.text;
-      }
+      const id = keyLacking(ctx.model, pol, vars, SCHEME_VARS);
+      if (id === undefined) continue;
       // Identical http and https answers do no harm: the upstream must be able to tell them apart.
       if (!upstreamSeesScheme(pol, vars)) continue;
       const plain = server.plain && !redirectsPlain(pol.scope);
@@ -107,7 +95,7 @@ export default defineRule({
         range: c.d.args[0] ? wordRange(c.d.args[0]) : directiveRange(c),
         message: `Cache "${pol.zoneName}" uses nginx's built-in key, which has the proxy_pass scheme, not the client's, and ${why}: ${harm}. Add ${BUILTIN_KEY_REPLACEMENT}`,
         related,
-        fixes: [{ title: `Add ${BUILTIN_KEY_REPLACEMENT}`, safe: fixIsSafe(c), edits: [insertLineAfter(ctx.file(c.file.path), c.d.offset, c.d.end, BUILTIN_KEY_REPLACEMENT)] }],
+        fixes: [builtinKeyFix(ctx.file(c.file.path), c, fixIsSafe(c))],
       });
     }
   },

@@ -2,19 +2,19 @@
 import { defineRule } from '../rule';
 import { directiveRange, variablesIn } from '../../nginx/policy';
 import type { Placed, Scope } from '../../nginx/model';
-import { KEY_DIRECTIVES, defaultKey, removeFromKey, variableIndex } from '../../nginx/variables';
+import { defaultKey, keyStatements, removeFromKey, variableIndex } from '../../nginx/variables';
 
 /** Built-in variables whose value differs per client (address, browser, cookies, credentials). */
-export const PER_CLIENT_VARIABLES = new Set([
+const PER_CLIENT_VARIABLES = new Set([
   'remote_addr', 'binary_remote_addr', 'realip_remote_addr', 'http_x_forwarded_for', 'proxy_add_x_forwarded_for',
   'http_x_real_ip', 'http_cf_connecting_ip', 'http_true_client_ip', 'http_user_agent', 'http_cookie', 'http_authorization',
 ]);
 
 /** `$cookie_<name>` names that hold a session or identity (one value per user). */
-export const SESSION_COOKIE = /sess|sid$|^sid|token|auth|jwt|login|logged|user|remember|identity|csrf|xsrf/i;
+const SESSION_COOKIE = /sess|sid$|^sid|token|auth|jwt|login|logged|user|remember|identity|csrf|xsrf/i;
 
 /** Whether a built-in variable is per-client. */
-export function isPerClient(name: string): boolean {
+function isPerClient(name: string): boolean {
   return PER_CLIENT_VARIABLES.has(name) || (name.startsWith('cookie_') && SESSION_COOKIE.test(name.slice(7)));
 }
 
@@ -39,14 +39,7 @@ export default defineRule({
   },
   check(ctx) {
     const vars = variableIndex(ctx.model);
-    const scopesOf = new Map<object, Scope[]>();
-    for (const pol of ctx.policies) if (pol.key) (scopesOf.get(pol.key.d) ?? scopesOf.set(pol.key.d, []).get(pol.key.d)!).push(pol.scope);
-    const seen = new Set<object>();
-    for (const p of ctx.model.all) {
-      if (!KEY_DIRECTIVES.has(p.d.name.value) || seen.has(p.d) || p.d.args.length !== 1) continue;
-      seen.add(p.d);
-      check1(p, scopesOf.get(p.d) ?? [p.scope]);
-    }
+    for (const { placed, scopes } of keyStatements(ctx.model, ctx.policies)) check1(placed, scopes);
 
     function check1(p: Placed, scopes: Scope[]): void {
       const word = p.d.args[0];

@@ -1,8 +1,7 @@
 // nginx/cache-key-raw-query-string: the key carries the query string as the client sent it.
 import { defineRule } from '../rule';
 import { variablesIn } from '../../nginx/policy';
-import type { Scope } from '../../nginx/model';
-import { KEY_DIRECTIVES, variableIndex } from '../../nginx/variables';
+import { keyStatements, variableIndex } from '../../nginx/variables';
 
 /** Built-in variables that hold the raw query string. */
 const RAW_QUERY = new Set(['request_uri', 'args', 'query_string', 'request']);
@@ -23,14 +22,8 @@ export default defineRule({
   },
   check(ctx) {
     const vars = variableIndex(ctx.model);
-    const scopesOf = new Map<object, Scope[]>();
-    for (const pol of ctx.policies) if (pol.key) (scopesOf.get(pol.key.d) ?? scopesOf.set(pol.key.d, []).get(pol.key.d)!).push(pol.scope);
-    const seen = new Set<object>();
-    for (const p of ctx.model.all) {
-      if (!KEY_DIRECTIVES.has(p.d.name.value) || seen.has(p.d) || p.d.args.length !== 1) continue;
-      seen.add(p.d);
+    for (const { placed: p, scopes } of keyStatements(ctx.model, ctx.policies)) {
       const word = p.d.args[0];
-      const scopes = scopesOf.get(p.d) ?? [p.scope];
       const hits: { start: number; end: number; label: string }[] = [];
       for (const v of variablesIn(word)) {
         for (const s of scopes) {

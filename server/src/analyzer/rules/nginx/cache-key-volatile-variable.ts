@@ -1,6 +1,7 @@
 // nginx/cache-key-volatile-variable: a cache key with a per-request value — every request misses.
 import { defineRule } from '../rule';
 import { variablesIn } from '../../nginx/policy';
+import { defaultKey, keyStatements } from '../../nginx/variables';
 
 /** Variables with a new value on every request (or connection). */
 export const VOLATILE_VARIABLES = new Set([
@@ -8,8 +9,6 @@ export const VOLATILE_VARIABLES = new Set([
   'connection_time', 'remote_port', 'request_length', 'bytes_sent', 'body_bytes_sent', 'upstream_response_time',
   'upstream_connect_time', 'upstream_header_time', 'pid',
 ]);
-
-const KEY_DIRECTIVES = new Set(['proxy_cache_key', 'fastcgi_cache_key', 'uwsgi_cache_key', 'scgi_cache_key']);
 
 export default defineRule({
   id: 'nginx/cache-key-volatile-variable',
@@ -26,10 +25,7 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const seen = new Set<object>();
-    for (const p of ctx.model.all) {
-      if (!KEY_DIRECTIVES.has(p.d.name.value) || seen.has(p.d) || p.d.args.length !== 1) continue;
-      seen.add(p.d);
+    for (const { placed: p } of keyStatements(ctx.model, ctx.policies)) {
       const word = p.d.args[0];
       const vars = variablesIn(word).filter((v) => VOLATILE_VARIABLES.has(v.name) && v.name !== 'pid');
       if (!vars.length) continue;
@@ -38,8 +34,7 @@ export default defineRule({
       for (const v of [...vars].reverse()) raw = raw.slice(0, v.start - word.offset) + raw.slice(v.end - word.offset);
       const inner = word.quote ? raw.slice(1, -1) : raw;
       const family = p.d.name.value.slice(0, -'_cache_key'.length);
-      const fallback = family === 'proxy' ? '$scheme$host$request_uri' : '$scheme$request_method$host$request_uri';
-      const newText = inner.trim() === '' ? fallback : raw;
+      const newText = inner.trim() === '' ? defaultKey(family) : raw;
       const names = vars.map((v) => '$' + v.name).join(', ');
       ctx.report({
         path: p.file.path,

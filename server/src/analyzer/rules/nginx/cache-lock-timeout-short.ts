@@ -3,7 +3,8 @@ import { defineRule } from '../rule';
 import type { Placed } from '../../nginx/model';
 import { directiveRange } from '../../nginx/policy';
 import { describeTime, formatTime, parseTime } from '../../nginx/units';
-import { groupBy, lastEffective, literalCache, mayBeOverridden } from './missing-use-stale-updating';
+import { mayMissDirectives } from '../../nginx/completeness';
+import { groupBy, lastEffective, literalCache } from '../../nginx/cacheTuning';
 
 /** nginx's default `*_read_timeout`. */
 const DEFAULT_READ_TIMEOUT = 60;
@@ -40,7 +41,7 @@ export default defineRule({
       if (!lockTimeout) continue;
       const read = lastEffective(pol, 'read_timeout');
       // A timeout set in a file the analyzer did not see could change either value.
-      if (mayBeOverridden(ctx, pol, pol.scope, lockTimeout.scope) || mayBeOverridden(ctx, pol, pol.scope, read?.scope)) continue;
+      if (mayMissDirectives(ctx.model, pol.scope, { upTo: lockTimeout.scope, zone: pol.zone }) || mayMissDirectives(ctx.model, pol.scope, { upTo: read?.scope, zone: pol.zone })) continue;
       const lockSeconds = parseTime(lockTimeout.d.args[0]?.value ?? '');
       const readSeconds = read ? parseTime(read.d.args[0]?.value ?? '') : DEFAULT_READ_TIMEOUT;
       if (lockSeconds === undefined || readSeconds === undefined || lockSeconds >= readSeconds) continue;

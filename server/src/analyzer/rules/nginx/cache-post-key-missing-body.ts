@@ -1,7 +1,7 @@
 // nginx/cache-post-key-missing-body: POST responses cached under a key that ignores the request body.
 import { defineRule } from '../rule';
 import { directiveRange, wordRange } from '../../nginx/policy';
-import { mayMissDirectives } from '../../nginx/servers';
+import { mayMissDirectives } from '../../nginx/completeness';
 import { variableIndex } from '../../nginx/variables';
 
 export default defineRule({
@@ -37,7 +37,7 @@ export default defineRule({
           hasMethod = d.touches.has('request_method');
         } else {
           // The built-in key (proxy) or none at all; in a fragment the key may be set elsewhere.
-          if (mayMissDirectives(ctx.model, pol.scope)) continue;
+          if (mayMissDirectives(ctx.model, pol.scope, { templates: false })) continue;
           keyDesc = fam === 'proxy' ? 'the built-in key (upstream URL)' : `no ${fam}_cache_key`;
         }
         done.add(m.d);

@@ -4,10 +4,12 @@ import type { NginxModel, Placed, Scope } from '../../nginx/model';
 import type { RelatedInfo } from '../../types';
 import { directiveRange, effective, variablesIn } from '../../nginx/policy';
 import type { CachePolicy } from '../../nginx/policy';
-import { addHeaderModel } from './add-header-inner-replaces-outer';
-import {
-  anchorFor, blockFile, describeLevel, Inserts, isAncestorOrSelf, isLevel, parentLevel, placementsOf, repeatLines,
-} from './hide-header-inner-replaces-outer';
+import { placementsOf } from '../../nginx/placements';
+import { blockFile, describeLevel, isAncestorOrSelf, isLevel, parentLevel } from '../../nginx/scopes';
+import { anchorFor, Inserts } from '../../nginx/edits';
+import { addHeaderModel, repeatLines } from '../../nginx/headerLists';
+import { inFullConfig } from '../../nginx/completeness';
+import { serverOf } from '../../nginx/servers';
 
 const HEADER = 'X-Cache-Status';
 const LINE = `add_header ${HEADER} $upstream_cache_status always;`;
@@ -30,17 +32,6 @@ function statusVariables(model: NginxModel): Set<string> {
     for (const p of sets) derive(p.d.args[1], p.d.args[0]);
   }
   return vars;
-}
-
-function rootOf(s: Scope): Scope {
-  let cur = s;
-  while (cur.parent) cur = cur.parent;
-  return cur;
-}
-
-function serverOf(s: Scope): Scope | undefined {
-  for (let cur: Scope | undefined = s; cur; cur = cur.parent) if (cur.context === 'server' && cur.family === 'http') return cur;
-  return undefined;
 }
 
 export default defineRule({
@@ -74,7 +65,7 @@ export default defineRule({
 
     /** Whether the status is visible for requests of this policy's scope; ambiguous cases count as visible. */
     const observable = (s: Scope): boolean => {
-      const fragment = rootOf(s).context !== 'main';
+      const fragment = !inFullConfig(s);
       const logs = effective(s, 'access_log');
       if (!logs.length && fragment) return true;
       for (const l of logs) {
@@ -95,7 +86,7 @@ export default defineRule({
     const groups = new Map<Scope, CachePolicy[]>();
     for (const pol of ctx.policies) {
       if (observable(pol.scope)) continue;
-      const server = serverOf(pol.scope);
+      const server = serverOf(pol.scope, 'http');
       const top = server && isAncestorOrSelf(server, pol.cache.scope) ? server : pol.cache.scope;
       (groups.get(top) ?? groups.set(top, []).get(top)!).push(pol);
     }
@@ -116,7 +107,7 @@ export default defineRule({
     }
     for (const f of findings.values()) {
       const edits = f.inserts.edits(ctx.file);
-      const where = f.tops.map(describeLevel).filter((v, i, a) => a.indexOf(v) === i).join(', ');
+      const where = f.tops.map((s) => describeLevel(s)).filter((v, i, a) => a.indexOf(v) === i).join(', ');
       ctx.report({
         path: f.cache.file.path,
         range: directiveRange(f.cache),

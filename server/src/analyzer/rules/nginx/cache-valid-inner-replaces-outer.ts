@@ -1,11 +1,12 @@
 // nginx/cache-valid-inner-replaces-outer: an inner *_cache_valid list replaces the outer one and drops its codes.
 import { defineRule } from '../rule';
-import { indentAt, insertLineAfter } from '../../fixes';
 import { directiveRange, effective, validEntries } from '../../nginx/policy';
 import type { ValidEntry } from '../../nginx/policy';
 import type { Scope } from '../../nginx/model';
 import { describeTime } from '../../nginx/units';
-import { chainUncertain, levelName, uncertainScopes } from './cache-without-ttl';
+import { describeLevel } from '../../nginx/scopes';
+import { mayMissDirectives } from '../../nginx/completeness';
+import { insertLinesAfter } from '../../nginx/edits';
 
 interface Dropped {
   entry: ValidEntry;
@@ -27,7 +28,6 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const uncertain = uncertainScopes(ctx.model);
     const done = new Map<Scope, Set<string>>();
     for (const pol of ctx.policies) {
       const name = `${pol.family}_cache_valid`;
@@ -41,7 +41,7 @@ export default defineRule({
       const outer = effective(level.parent, name);
       if (!outer.length) continue;
       // An include the analyzer could not read, in the inner level or between the two, may hold more entries.
-      if (uncertain.has(level) || chainUncertain(level.parent, uncertain, outer[0].scope)) continue;
+      if (mayMissDirectives(ctx.model, level, { upTo: outer[0].scope, emptyGlobs: true })) continue;
       const innerEntries = validEntries(inner);
       const outerEntries = validEntries(outer);
       if (innerEntries.length !== inner.length || outerEntries.length !== outer.length) continue;
@@ -51,15 +51,14 @@ export default defineRule({
       if (!dropped.length) continue;
 
       const last = inner[inner.length - 1];
-      const file = ctx.file(last.file.path);
       const lines = dropped.map((d) => `${name} ${d.codes.join(' ')} ${d.entry.timeWord.raw};`);
-      const edit = insertLineAfter(file, last.d.offset, last.d.end, lines.join(file.lines.eol() + indentAt(file, last.d.offset)));
+      const edit = insertLinesAfter(ctx.file(last.file.path), last, lines);
       const outerLevel = outer[0].scope;
       const what = dropped.map((d) => describe(d)).join(', ');
       ctx.report({
         path: inner[0].file.path,
         range: directiveRange(inner[0]),
-        message: `This ${name} list replaces the one ${outerLevel.kind === 'main' ? 'set above' : `set at ${outerLevel.kind} level`} (lists do not merge): ${what} ${dropped.length === 1 && dropped[0].codes.length === 1 && dropped[0].codes[0] !== 'any' ? 'is' : 'are'} no longer cached ${levelName(level)}. Repeat the outer entries here if they should still apply.`,
+        message: `This ${name} list replaces the one ${outerLevel.kind === 'main' ? 'set above' : `set at ${outerLevel.kind} level`} (lists do not merge): ${what} ${dropped.length === 1 && dropped[0].codes.length === 1 && dropped[0].codes[0] !== 'any' ? 'is' : 'are'} no longer cached ${describeLevel(level, 'where')}. Repeat the outer entries here if they should still apply.`,
         related: dropped.map((d) => ({
           path: d.entry.placed.file.path,
           range: directiveRange(d.entry.placed),

@@ -2,48 +2,8 @@
 import { defineRule } from '../rule';
 import { insertLineAfter } from '../../fixes';
 import { directiveRange, effective } from '../../nginx/policy';
-import { NginxModel, Scope, scopeChain } from '../../nginx/model';
 import type { RelatedInfo } from '../../types';
-
-const uncertainCache = new WeakMap<NginxModel, Set<Scope>>();
-
-/**
- * Scopes whose directives the analyzer cannot know completely: an `include` that resolved to no file,
- * or an `include` with a template placeholder. Rules that report the *absence* of a directive stay
- * silent there. Computed once per model.
- */
-export function uncertainScopes(model: NginxModel): Set<Scope> {
-  let s = uncertainCache.get(model);
-  if (s) return s;
-  s = new Set<Scope>();
-  for (const site of model.includes) if (!site.targets.length) s.add(site.at.scope);
-  for (const p of model.all) if (p.d.name.value === 'include' && p.d.args.some((a) => a.template)) s.add(p.scope);
-  uncertainCache.set(model, s);
-  return s;
-}
-
-/**
- * Whether a directive could be set somewhere the analyzer cannot see, in `scope` or an enclosing level
- * up to and including `stop`: an uncertain scope on the way, or, without `stop`, reaching the top of a
- * fragment entry (its enclosing levels live in a file the analyzer has not seen).
- */
-export function chainUncertain(scope: Scope, uncertain: Set<Scope>, stop?: Scope): boolean {
-  let top: Scope = scope;
-  for (const s of scopeChain(scope)) {
-    if (uncertain.has(s)) return true;
-    if (s === stop) return false;
-    top = s;
-  }
-  return top.context !== 'main';
-}
-
-/** `in this location`, `at http level`, … for messages. */
-export function levelName(s: Scope): string {
-  if (s.kind === 'main') return 'at the top level';
-  if (s.kind === 'if') return 'in this if block';
-  if (s.kind === 'http' || s.kind === 'server') return `at ${s.kind} level`;
-  return `in this ${s.kind}`;
-}
+import { mayMissDirectives } from '../../nginx/completeness';
 
 const TTL_HEADERS = ['X-Accel-Expires', 'Cache-Control', 'Expires'];
 
@@ -62,14 +22,13 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const uncertain = uncertainScopes(ctx.model);
     const done = new Set<object>();
     for (const pol of ctx.policies) {
       const fam = pol.family;
       if (done.has(pol.cache.d)) continue;
       // Any *_cache_valid in effect (even one the analyzer cannot parse, e.g. a template) gives a TTL source.
       if (effective(pol.scope, `${fam}_cache_valid`).length) continue;
-      if (chainUncertain(pol.scope, uncertain)) continue;
+      if (mayMissDirectives(ctx.model, pol.scope, { emptyGlobs: true })) continue;
       done.add(pol.cache.d);
       const honoured = TTL_HEADERS.filter((h) => !pol.ignoreHeaders.has(h.toLowerCase()));
       const file = ctx.file(pol.cache.file.path);

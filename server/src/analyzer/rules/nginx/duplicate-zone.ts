@@ -4,6 +4,7 @@ import { defineRule } from '../rule';
 import type { TextRange } from '../../types';
 import type { Placed, Scope } from '../../nginx/model';
 import { parseCachePath, valueSubRange } from '../../nginx/cachePath';
+import { rootOf } from '../../nginx/scopes';
 
 interface ZoneDecl {
   placed: Placed;
@@ -15,12 +16,6 @@ interface ZoneDecl {
   size?: number;
   range: TextRange;
   cache: boolean;
-}
-
-function rootOf(s: Scope): Scope {
-  let cur = s;
-  while (cur.parent) cur = cur.parent;
-  return cur;
 }
 
 /** `zone=name:size` of limit_req_zone / limit_conn_zone. */

@@ -5,8 +5,12 @@ import type { CachePolicy } from '../../nginx/policy';
 import type { Placed } from '../../nginx/model';
 import type { Word } from '../../nginx/tree';
 import type { RelatedInfo } from '../../types';
-import { describeLevel } from './bypass-without-no-cache';
-import { alwaysTrue, definedVariables, headerDirective, headerName, inInternalLocation, inStaticLocation, isAuthVariable, isCookieVariable, listVariables } from './cache-authenticated-requests';
+import { describeLevel, inInternalLocation } from '../../nginx/scopes';
+import { alwaysTrue } from '../../nginx/predicates';
+import { listVariables } from '../../nginx/variables';
+import { headerDirective, headerName } from '../../nginx/servers';
+import { definedVariables, isAuthVariable, isCookieVariable } from '../../nginx/credentials';
+import { inStaticLocation } from '../../nginx/staticAssets';
 
 /** Whether the upstream gets neither the client's cookies nor its Authorization header. */
 function upstreamSeesNoCredentials(pol: CachePolicy): boolean {
@@ -55,10 +59,10 @@ export default defineRule({
     }
     for (const { ignore, word, pols } of causes.values()) {
       const fam = pols[0].family;
-      const where = pols.slice(0, 3).map((p) => (p.scope.block ? describeLevel(p.scope) : `cache "${p.zoneName}"`));
+      const where = pols.slice(0, 3).map((p) => (p.scope.block ? describeLevel(p.scope, 'noun') : `cache "${p.zoneName}"`));
       const related: RelatedInfo[] = pols.slice(0, 3).map((p) => {
         const at = p.scope.block ?? p.cache;
-        return { path: at.file.path, range: p.scope.block ? { start: at.d.offset, end: at.d.name.end } : directiveRange(at), message: `cached with Cache-Control ignored, and no session or Authorization check (${describeLevel(p.scope)})` };
+        return { path: at.file.path, range: p.scope.block ? { start: at.d.offset, end: at.d.name.end } : directiveRange(at), message: `cached with Cache-Control ignored, and no session or Authorization check (${describeLevel(p.scope, 'noun')})` };
       });
       ctx.report({
         path: ignore.file.path,

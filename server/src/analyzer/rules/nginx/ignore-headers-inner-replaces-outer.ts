@@ -1,22 +1,11 @@
 // nginx/ignore-headers-inner-replaces-outer: a `*_ignore_headers` at an inner level replaces the outer set.
 import { defineRule } from '../rule';
-import type { NginxModel } from '../../nginx/model';
 import type { TextEdit } from '../../types';
 import { CACHE_FAMILIES, directiveRange } from '../../nginx/policy';
-import {
-  anchorFor, blockFile, describeLevel, entryText, insertLinesAfter, listWords, ListModel, passFamiliesBelow, relatedFor, uniqueCi, uniqueLevels,
-} from './hide-header-inner-replaces-outer';
-
-const models = new WeakMap<NginxModel, Map<string, ListModel>>();
-
-/** The `<family>_ignore_headers` list model: one entry per value. */
-export function ignoreModel(model: NginxModel, family: string): ListModel {
-  let m = models.get(model);
-  if (!m) models.set(model, (m = new Map()));
-  let lm = m.get(family);
-  if (!lm) m.set(family, (lm = new ListModel(model, `${family}_ignore_headers`, (p) => p.d.args.map((a) => ({ key: a.value.toLowerCase(), text: a.raw })))));
-  return lm;
-}
+import { passFamiliesBelow } from '../../nginx/placements';
+import { blockFile, describeLevel } from '../../nginx/scopes';
+import { anchorFor, insertLinesAfter } from '../../nginx/edits';
+import { entryText, ignoreModel, listWords, relatedFor, uniqueCi, uniqueLevels } from '../../nginx/headerLists';
 
 export default defineRule({
   id: 'nginx/ignore-headers-inner-replaces-outer',

@@ -1,13 +1,14 @@
 // nginx/ignore-set-cookie-without-hide: Set-Cookie ignored for caching but still sent — one user's cookie replayed to all.
 import { defineRule } from '../rule';
-import { indentAt, insertLineAfter } from '../../fixes';
-import type { EditableFile } from '../../fixes';
+import { insertLineAfter } from '../../fixes';
 import { directiveRange, effective, own, variablesIn, wordRange } from '../../nginx/policy';
 import { scopeChain } from '../../nginx/model';
 import type { Placed, Scope } from '../../nginx/model';
 import type { TextEdit } from '../../types';
-import { describeLevel } from './bypass-without-no-cache';
-import { derivesFromUser, isAuthSubrequestTarget, listVariables } from './cache-authenticated-requests';
+import { describeLevel } from '../../nginx/scopes';
+import { insertLinesAfter } from '../../nginx/edits';
+import { listVariables } from '../../nginx/variables';
+import { derivesFromUser, isAuthSubrequestTarget } from '../../nginx/credentials';
 
 const isSetCookie = (v: string) => v.toLowerCase() === 'set-cookie';
 
@@ -30,7 +31,7 @@ export default defineRule({
     /** What an inner hide list did to the outer one. */
     const replaced = (h: Placed): string => {
       const outer = h.scope.parent ? effective(h.scope.parent, h.d.name.value) : [];
-      if (outer.some((o) => o.d.args.some((a) => isSetCookie(a.value)))) return `replaces the list of ${describeLevel(outer[0].scope)}, which hid Set-Cookie`;
+      if (outer.some((o) => o.d.args.some((a) => isSetCookie(a.value)))) return `replaces the list of ${describeLevel(outer[0].scope, 'noun')}, which hid Set-Cookie`;
       return 'does not include Set-Cookie';
     };
     for (const pol of ctx.policies) {
@@ -63,7 +64,7 @@ export default defineRule({
         ctx.report({
           path: h.file.path,
           range: wordRange(h.d.name),
-          message: `${hideName} here ${replaced(h)}: with Set-Cookie ignored for caching (${fam}_ignore_headers, ${describeLevel(ignore.scope)}), one user's session cookie is replayed to every client that gets the cached copy. Add \`${line}\` here.`,
+          message: `${hideName} here ${replaced(h)}: with Set-Cookie ignored for caching (${fam}_ignore_headers, ${describeLevel(ignore.scope, 'noun')}), one user's session cookie is replayed to every client that gets the cached copy. Add \`${line}\` here.`,
           related: [{ path: ignore.file.path, range: wordRange(word), message: `Set-Cookie ignored for caching here` }],
           fixes: [{ title: `Add ${line}`, safe: false, edits: [insertLineAfter(ctx.file(last.file.path), last.d.offset, last.d.end, line)] }],
         });
@@ -83,8 +84,8 @@ export default defineRule({
       ctx.report({
         path: ignore.file.path,
         range: wordRange(word),
-        message: `${fam}_ignore_headers Set-Cookie lets responses that set cookies be cached, and the Set-Cookie header is stored with them: ${hide.length ? `the ${hideName} list in effect (${describeLevel(hide[0].scope)}) does not remove it, so ` : ''}one user's session cookie is replayed to every client that gets the cached copy. Add \`${line}\`${hide.length && lh !== li ? ' (repeating the inherited entries: a list here replaces the outer one)' : ''}.`,
-        related: hide.map((h) => ({ path: h.file.path, range: directiveRange(h), message: `${hideName} list in effect (${describeLevel(h.scope)})` })),
+        message: `${fam}_ignore_headers Set-Cookie lets responses that set cookies be cached, and the Set-Cookie header is stored with them: ${hide.length ? `the ${hideName} list in effect (${describeLevel(hide[0].scope, 'noun')}) does not remove it, so ` : ''}one user's session cookie is replayed to every client that gets the cached copy. Add \`${line}\`${hide.length && lh !== li ? ' (repeating the inherited entries: a list here replaces the outer one)' : ''}.`,
+        related: hide.map((h) => ({ path: h.file.path, range: directiveRange(h), message: `${hideName} list in effect (${describeLevel(h.scope, 'noun')})` })),
         fixes: [{ title: `Add ${line}`, safe: false, edits: [edit] }],
       });
     }
@@ -94,9 +95,4 @@ export default defineRule({
 function chainHas(scope: Scope, name: string): boolean {
   for (const s of scopeChain(scope)) if (own(s, name).some((p) => p.d.args.some((a) => /set-cookie/i.test(a.value)))) return true;
   return false;
-}
-
-/** Inserts several lines after a statement, each with the statement's indentation. */
-function insertLinesAfter(file: EditableFile, p: Placed, lines: string[]): TextEdit {
-  return insertLineAfter(file, p.d.offset, p.d.end, lines.join(file.lines.eol() + indentAt(file, p.d.offset)));
 }

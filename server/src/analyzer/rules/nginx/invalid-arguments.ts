@@ -1,7 +1,7 @@
 // nginx/invalid-arguments: the wrong number of arguments, or a block where none belongs (and vice versa).
 import { defineRule } from '../rule';
 import { directiveSpec, takesBlock } from '../../nginx/directives';
-import { checkedPlacements } from './language';
+import { checkedPlacements } from '../../nginx/placements';
 
 export default defineRule({
   id: 'nginx/invalid-arguments',

@@ -18,7 +18,7 @@ import {
   parseCachePath,
   valueSubRange,
 } from '../../nginx/cachePath';
-import type { NginxModel, Placed, Scope } from '../../nginx/model';
+import { checkedPlacements } from '../../nginx/placements';
 
 type Kind = 'path' | 'valid' | 'msec' | 'size' | 'offset' | 'bufs' | 'number' | 'flag' | 'use-stale' | 'ignore-headers' | 'methods';
 
@@ -54,30 +54,6 @@ const KINDS: Map<string, { family: CacheFamily; kind: Kind }> = (() => {
   m.set('proxy_cache_convert_head', { family: 'proxy', kind: 'flag' });
   return m;
 })();
-
-/**
- * `checkedPlacements` (./language) for the directives `want` selects, tested by name first: each
- * directive once, not inside map-like bodies or blocks of unknown (third-party) directives.
- */
-function* placementsNamed(model: NginxModel, want: (name: string) => boolean): Generator<Placed> {
-  const seen = new Set<object>();
-  // Whether a scope is inside a block of an unknown directive, memoised per scope.
-  const hidden = new Map<Scope, boolean>();
-  const isHidden = (s: Scope): boolean => {
-    if (!s.block) return false;
-    let h = hidden.get(s);
-    if (h === undefined) {
-      h = !directiveSpec(s.block.d.name.value) || isHidden(s.parent!);
-      hidden.set(s, h);
-    }
-    return h;
-  };
-  for (const p of model.all) {
-    if (!want(p.d.name.value) || seen.has(p.d)) continue;
-    seen.add(p.d);
-    if (p.scope.context !== 'data' && !isHidden(p.scope)) yield p;
-  }
-}
 
 function opaque(w: Word): boolean {
   return !!w.template || w.value.includes('$');
@@ -149,7 +125,7 @@ export default defineRule({
     },
   },
   check(ctx) {
-    for (const p of placementsNamed(ctx.model, (n) => KINDS.has(n))) {
+    for (const p of checkedPlacements(ctx.model, (n) => KINDS.has(n))) {
       const d = p.d;
       const k = KINDS.get(d.name.value);
       if (!k || !d.args.length || !directiveSpec(d.name.value)) continue;

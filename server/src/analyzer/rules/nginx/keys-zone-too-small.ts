@@ -1,38 +1,10 @@
 // nginx/keys-zone-too-small: the keys zone holds fewer keys than max_size has room for — LRU keys are evicted early.
 import { defineRule } from '../rule';
 import { DEFAULT_THRESHOLDS } from '../../types';
-import type { Word } from '../../nginx/tree';
-import type { ZoneDef } from '../../nginx/policy';
+import { GB, KEYS_PER_MB, MB, keyCapacity, pathArg, thousands } from '../../nginx/zoneSizing';
 
-/** Keys per MB of keys zone: the docs say about 8,000; measured 8,095 on x86_64 (4 KB pages). Candidate setting. */
-export const KEYS_PER_MB = 8000;
 /** Average cached object size assumed by default to estimate how many entries max_size holds; setting `thresholds.averageObjectKB`. */
 export const AVERAGE_OBJECT_BYTES = DEFAULT_THRESHOLDS.averageObjectKB * 1024;
-
-const MB = 1024 * 1024;
-const GB = 1024 * MB;
-
-export function thousands(n: number): string {
-  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-export function sizeText(bytes: number): string {
-  if (bytes >= GB && bytes % GB === 0) return `${bytes / GB} GB`;
-  if (bytes >= MB && bytes % MB === 0) return `${bytes / MB} MB`;
-  if (bytes >= MB) return `${(bytes / MB).toFixed(1)} MB`;
-  return `${Math.round(bytes / 1024)} KB`;
-}
-
-/** The `name=` argument of a `*_cache_path`, when it is a plain literal. */
-export function pathArg(zone: ZoneDef, name: string): Word | undefined {
-  const w = zone.placed.d.args.find((a) => a.value.startsWith(name + '='));
-  return w && !w.template && !w.value.includes('$') ? w : undefined;
-}
-
-/** Keys the zone can hold. */
-export function keyCapacity(zone: ZoneDef): number | undefined {
-  return zone.sizeBytes === undefined ? undefined : (zone.sizeBytes / MB) * KEYS_PER_MB;
-}
 
 export default defineRule({
   id: 'nginx/keys-zone-too-small',

@@ -1,14 +1,12 @@
 // nginx/max-size-too-small: max_size so small that the cache manager evicts fresh entries.
 import { defineRule } from '../rule';
 import { DEFAULT_THRESHOLDS } from '../../types';
-import { keyCapacity, pathArg, sizeText, thousands } from './keys-zone-too-small';
+import { MB, keyCapacity, pathArg, sizeText, thousands } from '../../nginx/zoneSizing';
 
 /** max_size below this is small for a cache by default; setting `thresholds.minMaxSizeMB`. */
 export const MIN_MAX_SIZE_BYTES = DEFAULT_THRESHOLDS.minMaxSizeMB * 1024 * 1024;
 /** Every cached file takes at least one file-system block. */
 const MIN_ENTRY_BYTES = 4096;
-
-const MB = 1024 * 1024;
 
 export default defineRule({
   id: 'nginx/max-size-too-small',

@@ -2,7 +2,8 @@
 import { defineRule } from '../rule';
 import { directiveRange, variablesIn } from '../../nginx/policy';
 import type { CachePolicy } from '../../nginx/policy';
-import { groupBy, literalCache, mayBeOverridden } from './missing-use-stale-updating';
+import { mayMissDirectives } from '../../nginx/completeness';
+import { groupBy, literalCache } from '../../nginx/cacheTuning';
 
 /** Variables that give each client (or visitor) its own keys. */
 const PER_CLIENT = new Set([
@@ -34,7 +35,7 @@ export default defineRule({
   check(ctx) {
     const over = ctx.policies.filter((pol) => {
       const v = pol.minUses?.d.args[0]?.value;
-      return literalCache(pol) && !!v && /^\d+$/.test(v) && Number(v) > 1 && !mayBeOverridden(ctx, pol, pol.scope, pol.minUses!.scope);
+      return literalCache(pol) && !!v && /^\d+$/.test(v) && Number(v) > 1 && !mayMissDirectives(ctx.model, pol.scope, { upTo: pol.minUses!.scope, zone: pol.zone });
     });
     for (const [, pols] of groupBy(over, (p) => p.minUses!.d)) {
       const m = pols[0].minUses!;

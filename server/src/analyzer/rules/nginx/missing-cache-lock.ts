@@ -1,7 +1,8 @@
 // nginx/missing-cache-lock: cache on without `*_cache_lock on` — concurrent cold misses all reach the upstream.
 import { defineRule } from '../rule';
 import { directiveRange } from '../../nginx/policy';
-import { groupBy, insertAfter, literalCache, mayBeOverridden } from './missing-use-stale-updating';
+import { insertLinesAfter } from '../../nginx/edits';
+import { cachesWithout } from '../../nginx/cacheTuning';
 
 export default defineRule({
   id: 'nginx/missing-cache-lock',
@@ -19,15 +20,14 @@ export default defineRule({
   },
   check(ctx) {
     // Reported once per *_cache directive, where the lock is not set at any level (explicit `off` is a decision).
-    const lacking = ctx.policies.filter((pol) => literalCache(pol) && !pol.lock && !mayBeOverridden(ctx, pol, pol.scope));
-    for (const [, pols] of groupBy(lacking, (p) => p.cache.d)) {
+    for (const pols of cachesWithout(ctx, (pol) => pol.lock)) {
       const c = pols[0].cache;
       const fam = pols[0].family;
       ctx.report({
         path: c.file.path,
         range: directiveRange(c),
         message: `Cache "${pols[0].zoneName}" has no ${fam}_cache_lock: when a URL is not cached yet, every concurrent request for it goes to the upstream (a cold start or purge becomes a stampede). Add ${fam}_cache_lock on so one request fills the entry while the others wait.`,
-        fixes: [{ title: `Add ${fam}_cache_lock on`, safe: true, edits: [insertAfter(ctx.file(c.file.path), c, [`${fam}_cache_lock on;`])] }],
+        fixes: [{ title: `Add ${fam}_cache_lock on`, safe: true, edits: [insertLinesAfter(ctx.file(c.file.path), c, [`${fam}_cache_lock on;`])] }],
       });
     }
   },

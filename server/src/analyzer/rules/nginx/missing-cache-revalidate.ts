@@ -1,7 +1,8 @@
 // nginx/missing-cache-revalidate: cache on without `*_cache_revalidate on` — expiries refetch full bodies.
 import { defineRule } from '../rule';
 import { directiveRange } from '../../nginx/policy';
-import { groupBy, insertAfter, literalCache, mayBeOverridden } from './missing-use-stale-updating';
+import { insertLinesAfter } from '../../nginx/edits';
+import { cachesWithout } from '../../nginx/cacheTuning';
 
 export default defineRule({
   id: 'nginx/missing-cache-revalidate',
@@ -18,15 +19,14 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const lacking = ctx.policies.filter((pol) => literalCache(pol) && !pol.revalidate && !mayBeOverridden(ctx, pol, pol.scope));
-    for (const [, pols] of groupBy(lacking, (p) => p.cache.d)) {
+    for (const pols of cachesWithout(ctx, (pol) => pol.revalidate)) {
       const c = pols[0].cache;
       const fam = pols[0].family;
       ctx.report({
         path: c.file.path,
         range: directiveRange(c),
         message: `Cache "${pols[0].zoneName}" has no ${fam}_cache_revalidate: every expired entry is downloaded again in full, even when the upstream could answer 304 Not Modified. Add ${fam}_cache_revalidate on (it helps when responses carry ETag or Last-Modified).`,
-        fixes: [{ title: `Add ${fam}_cache_revalidate on`, safe: true, edits: [insertAfter(ctx.file(c.file.path), c, [`${fam}_cache_revalidate on;`])] }],
+        fixes: [{ title: `Add ${fam}_cache_revalidate on`, safe: true, edits: [insertLinesAfter(ctx.file(c.file.path), c, [`${fam}_cache_revalidate on;`])] }],
       });
     }
   },

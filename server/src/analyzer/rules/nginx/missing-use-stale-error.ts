@@ -1,7 +1,9 @@
 // nginx/missing-use-stale-error: cache on without `*_cache_use_stale error timeout http_5xx` — outages reach users.
 import { defineRule } from '../rule';
 import { directiveRange } from '../../nginx/policy';
-import { groupBy, insertAfter, literalCache, mayBeOverridden, staleCause, staleOffInChain, staleValues } from './missing-use-stale-updating';
+import { mayMissDirectives } from '../../nginx/completeness';
+import { insertLinesAfter } from '../../nginx/edits';
+import { groupBy, literalCache, staleCause, staleOffInChain, staleValues } from '../../nginx/cacheTuning';
 
 /** Values that let nginx serve a stale copy when the upstream fails. */
 const ERROR_VALUES = ['error', 'timeout', 'http_500', 'http_502', 'http_503', 'http_504'];
@@ -34,7 +36,7 @@ export default defineRule({
       // A list with an empty directive is invalid-arguments' business.
       if (pol.useStale.some((p) => !p.d.args.length)) return false;
       if (ERROR_VALUES.some((v) => values.has(v)) || staleOffInChain(pol)) return false;
-      return !mayBeOverridden(ctx, pol, pol.scope, pol.useStale[0]?.scope);
+      return !mayMissDirectives(ctx.model, pol.scope, { upTo: pol.useStale[0]?.scope, zone: pol.zone });
     });
     // Once per cause: the use_stale list in effect, or the *_cache directive when none is set.
     for (const [, pols] of groupBy(lacking, (p) => staleCause(p).d)) {
@@ -45,7 +47,7 @@ export default defineRule({
       const values = FIX_VALUES[fam];
       const edit = last
         ? { path: last.file.path, start: last.d.args[last.d.args.length - 1].end, end: last.d.args[last.d.args.length - 1].end, newText: ' ' + values }
-        : insertAfter(ctx.file(pol.cache.file.path), pol.cache, [`${fam}_cache_use_stale ${values};`]);
+        : insertLinesAfter(ctx.file(pol.cache.file.path), pol.cache, [`${fam}_cache_use_stale ${values};`]);
       ctx.report({
         path: cause.file.path,
         range: directiveRange(cause),

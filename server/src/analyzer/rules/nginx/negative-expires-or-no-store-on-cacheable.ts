@@ -8,44 +8,14 @@ import { directiveRange, effective } from '../../nginx/policy';
 import type { CachePolicy } from '../../nginx/policy';
 import { parseTime } from '../../nginx/units';
 import { removeStatement } from '../../fixes';
-import { addHeaderModel } from './add-header-inner-replaces-outer';
-import { forbidsCaching } from './add-header-cache-without-always';
-import { blockFile, describeLevel, insertLinesBefore, isAncestorOrSelf, isLevel, parentLevel, placementsOf } from './hide-header-inner-replaces-outer';
-
-const STATIC_EXT = new Set([
-  'css', 'js', 'mjs', 'png', 'jpg', 'jpeg', 'gif', 'svg', 'svgz', 'ico', 'webp', 'avif', 'bmp', 'tif', 'tiff', 'woff', 'woff2', 'ttf',
-  'otf', 'eot', 'mp4', 'webm', 'ogg', 'ogv', 'mp3', 'wav', 'flac', 'm4a', 'm4v', 'mov', 'pdf', 'zip', 'gz', 'tgz', 'bz2', 'wasm', 'swf', 'flv',
-]);
-/** Extensions of documents that are often deliberately not cached. */
-const DOC_EXT = new Set(['html', 'htm', 'shtml', 'xhtml', 'php', 'json', 'xml', 'txt', 'asp', 'aspx', 'jsp', 'cgi', 'pl', 'py', 'rss', 'atom', 'map', 'manifest', 'webmanifest', 'appcache']);
-const STATIC_DIRS = new Set(['static', 'assets', 'images', 'img', 'fonts', 'css', 'js', 'media']);
-
-/** A location whose pattern names static assets: `~* \.(css|js|png)$`, `/static/`, `/assets/`. */
-export function isStaticLocation(s: Scope): boolean {
-  if (s.context !== 'location' || !s.block) return false;
-  const args = s.block.d.args.map((a) => a.value);
-  const [mod, pat] = args.length === 2 ? args : ['', args[0]];
-  if (!pat) return false;
-  const lower = pat.toLowerCase();
-  if (mod === '~' || mod === '~*') {
-    const dot = lower.indexOf('\\.');
-    if (dot >= 0) {
-      const words = lower.slice(dot + 2).match(/[a-z0-9]+/g) ?? [];
-      return words.some((w) => STATIC_EXT.has(w)) && !words.some((w) => DOC_EXT.has(w));
-    }
-    const words = lower.match(/[a-z0-9]+/g) ?? [];
-    return words.length > 0 && words.every((w) => STATIC_DIRS.has(w));
-  }
-  if (mod === '@') return false;
-  const segs = lower.split('/').filter(Boolean);
-  if (!segs.length) return false;
-  const ext = /\.([a-z0-9]+)$/.exec(segs[segs.length - 1])?.[1];
-  if (ext) return STATIC_EXT.has(ext);
-  return STATIC_DIRS.has(segs[0]);
-}
+import { placementsOf } from '../../nginx/placements';
+import { blockFile, describeLevel, isAncestorOrSelf, isLevel, parentLevel } from '../../nginx/scopes';
+import { insertLinesBefore } from '../../nginx/edits';
+import { addHeaderModel, forbidsCaching } from '../../nginx/headerLists';
+import { isStaticLocation } from '../../nginx/staticAssets';
 
 /** The time word of an `expires` that makes responses already expired: `epoch`, `-1`, `-1h`, `0`. */
-export function negativeExpires(p: Placed): Word | undefined {
+function negativeExpires(p: Placed): Word | undefined {
   let w = p.d.args[0];
   if (w?.value === 'modified') w = p.d.args[1];
   if (!w || w.value.includes('$')) return undefined;
@@ -202,7 +172,7 @@ export default defineRule({
         for (const S of inherited.slice(0, 5)) related.push({ path: S.block!.file.path, range: directiveRange(S.block!), message: `static files served here (${describeLevel(S)}) inherit it` });
         if (c.feeds) related.push(feedsRelated(c.feeds));
         message =
-          `${what} ${c.kind === 'expires' ? 'marks the static files of' : 'forbids browsers and CDNs to reuse the static files of'} ${c.statics.map(describeLevel).slice(0, 3).join(', ')}${c.kind === 'expires' ? ' as already expired' : ''}: they are downloaded again on every page view` +
+          `${what} ${c.kind === 'expires' ? 'marks the static files of' : 'forbids browsers and CDNs to reuse the static files of'} ${c.statics.map((S) => describeLevel(S)).slice(0, 3).join(', ')}${c.kind === 'expires' ? ' as already expired' : ''}: they are downloaded again on every page view` +
           (c.feeds ? ', and the nginx cache in front of this server never stores them' : '') +
           `. Give assets a long lifetime (expires 7d;) instead.`;
         if (c.kind === 'expires') {

@@ -1,6 +1,7 @@
 // nginx/no-cache-without-bypass: `*_no_cache` conditions not in `*_cache_bypass` — those clients still get cached pages.
 import { defineRule } from '../rule';
-import { describeLevel, pairMismatches, replacesText } from './bypass-without-no-cache';
+import { describeLevel } from '../../nginx/scopes';
+import { replacesText, reportPairMismatches } from '../../nginx/predicates';
 
 export default defineRule({
   id: 'nginx/no-cache-without-bypass',
@@ -17,18 +18,10 @@ export default defineRule({
     },
   },
   check(ctx) {
-    for (const m of pairMismatches(ctx, 'no_cache', 'cache_bypass')) {
-      const vars = m.missing.map((n) => '$' + n).join(' ');
-      const message = m.otherIsInner
-        ? `${m.otherName} here ${replacesText(m)} and lacks ${vars}, on which ${m.primaryName} (${describeLevel(m.primary[0].scope)}) stops storing: those requests (e.g. users with a session) are still answered from the cache with pages stored for other clients. Add ${vars} to ${m.otherName} here.`
-        : `${m.primaryName} ${vars} is not matched by ${m.other.length ? `the ${m.otherName} in effect (${describeLevel(m.other[0].scope)})` : `any ${m.otherName}`}: no_cache only stops storing, so those requests (e.g. users with a session) are still answered from the cache with pages stored for other clients. Add the same variables to ${m.otherName}.`;
-      ctx.report({
-        path: m.path,
-        range: m.range,
-        message,
-        related: m.related,
-        fixes: m.edit ? [{ title: `Add ${vars} to ${m.otherName}`, safe: true, edits: [m.edit] }] : [],
-      });
-    }
+    reportPairMismatches(ctx, 'no_cache', 'cache_bypass', (m, vars) =>
+      m.otherIsInner
+        ? `${m.otherName} here ${replacesText(m)} and lacks ${vars}, on which ${m.primaryName} (${describeLevel(m.primary[0].scope, 'noun')}) stops storing: those requests (e.g. users with a session) are still answered from the cache with pages stored for other clients. Add ${vars} to ${m.otherName} here.`
+        : `${m.primaryName} ${vars} is not matched by ${m.other.length ? `the ${m.otherName} in effect (${describeLevel(m.other[0].scope, 'noun')})` : `any ${m.otherName}`}: no_cache only stops storing, so those requests (e.g. users with a session) are still answered from the cache with pages stored for other clients. Add the same variables to ${m.otherName}.`,
+    );
   },
 });

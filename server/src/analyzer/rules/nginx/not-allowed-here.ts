@@ -1,7 +1,7 @@
 // nginx/not-allowed-here: a directive in a context its module does not allow (e.g. proxy_cache inside if).
 import { defineRule } from '../rule';
 import { allowedIn, directiveSpec } from '../../nginx/directives';
-import { checkedPlacements } from './language';
+import { checkedPlacements } from '../../nginx/placements';
 
 export default defineRule({
   id: 'nginx/not-allowed-here',

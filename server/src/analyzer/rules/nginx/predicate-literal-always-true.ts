@@ -2,31 +2,14 @@
 import { defineRule } from '../rule';
 import { removeStatement } from '../../fixes';
 import type { EditableFile } from '../../fixes';
-import { CACHE_FAMILIES, effective, own, variablesIn } from '../../nginx/policy';
+import { CACHE_FAMILIES, effective, own } from '../../nginx/policy';
 import type { Placed } from '../../nginx/model';
 import type { Word } from '../../nginx/tree';
 import type { TextEdit } from '../../types';
+import { predicateKind } from '../../nginx/predicates';
 
 /** The predicate directives (`*_cache_bypass`, `*_no_cache`) of every family. */
-export const PREDICATE_DIRECTIVES = new Set(CACHE_FAMILIES.flatMap((f) => [`${f}_cache_bypass`, `${f}_no_cache`]));
-
-/**
- * How nginx evaluates one predicate argument (`ngx_http_test_predicates()`: true when non-empty and not "0"):
- * `never` for "" and "0", `always` for any other literal, `vars` when the word is made of variables only
- * (true when one of them is non-empty), `mixed` for text around variables (as good as always true),
- * `unknown` for template placeholders.
- */
-export type PredicateKind = 'never' | 'always' | 'vars' | 'mixed' | 'unknown';
-
-export function predicateKind(w: Word): PredicateKind {
-  if (w.template) return 'unknown';
-  const vars = variablesIn(w);
-  if (!vars.length) return w.value === '' || w.value === '0' ? 'never' : 'always';
-  let rest = w.raw;
-  for (const v of [...vars].reverse()) rest = rest.slice(0, v.start - w.offset) + rest.slice(v.end - w.offset);
-  if (w.quote) rest = rest.slice(1, -1);
-  return rest === '' ? 'vars' : 'mixed';
-}
+const PREDICATE_DIRECTIVES = new Set(CACHE_FAMILIES.flatMap((f) => [`${f}_cache_bypass`, `${f}_no_cache`]));
 
 /** Literals that read as a deliberate "always" (`1`, `on`, …): reported as info, not as a mistake. */
 const INTENDED_TRUE = new Set(['1', 'on', 'yes', 'true', 'always', 'y']);

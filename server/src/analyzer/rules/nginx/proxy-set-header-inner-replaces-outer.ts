@@ -1,31 +1,10 @@
 // nginx/proxy-set-header-inner-replaces-outer: `*_set_header` / `*_param` at an inner level drops the outer list.
 import { defineRule } from '../rule';
-import type { NginxModel, Placed } from '../../nginx/model';
 import { directiveRange } from '../../nginx/policy';
-import {
-  anchorFor, describeLevel, headerNameEntry, insertLinesAfter, listWords, ListModel, passFamiliesBelow, relatedFor, repeatLines,
-  shortLine, uniqueLevels,
-} from './hide-header-inner-replaces-outer';
-
-/** The header-passing list of each family: request headers for proxy/grpc, CGI-style parameters otherwise. */
-export const SET_LISTS: { family: string; name: string; caseInsensitive: boolean }[] = [
-  { family: 'proxy', name: 'proxy_set_header', caseInsensitive: true },
-  { family: 'grpc', name: 'grpc_set_header', caseInsensitive: true },
-  { family: 'fastcgi', name: 'fastcgi_param', caseInsensitive: false },
-  { family: 'uwsgi', name: 'uwsgi_param', caseInsensitive: false },
-  { family: 'scgi', name: 'scgi_param', caseInsensitive: false },
-];
-
-const models = new WeakMap<NginxModel, Map<string, ListModel>>();
-
-export function setModel(model: NginxModel, name: string, caseInsensitive: boolean): ListModel {
-  let m = models.get(model);
-  if (!m) models.set(model, (m = new Map()));
-  let lm = m.get(name);
-  const exact = (p: Placed) => (p.d.args[0] ? [{ key: p.d.args[0].value }] : []);
-  if (!lm) m.set(name, (lm = new ListModel(model, name, caseInsensitive ? headerNameEntry : exact)));
-  return lm;
-}
+import { passFamiliesBelow } from '../../nginx/placements';
+import { describeLevel } from '../../nginx/scopes';
+import { anchorFor, insertLinesAfter } from '../../nginx/edits';
+import { listWords, relatedFor, repeatLines, SET_LISTS, setModel, shortLine, uniqueLevels } from '../../nginx/headerLists';
 
 export default defineRule({
   id: 'nginx/proxy-set-header-inner-replaces-outer',

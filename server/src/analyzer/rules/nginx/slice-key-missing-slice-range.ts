@@ -1,12 +1,13 @@
 // nginx/slice-key-missing-slice-range: `slice` is on but the cache key or the upstream Range header lacks $slice_range.
 import { defineRule } from '../rule';
-import { indentAt, insertLineAfter } from '../../fixes';
+import { insertLineAfter } from '../../fixes';
 import { directiveRange, effective, variablesIn, wordRange } from '../../nginx/policy';
 import type { CachePolicy } from '../../nginx/policy';
-import type { NginxModel, ParsedFile, Placed, Scope } from '../../nginx/model';
-import { parseSize } from '../../nginx/units';
+import type { NginxModel, ParsedFile, Placed } from '../../nginx/model';
 import type { RelatedInfo, TextEdit, TextRange } from '../../types';
-import { chainUncertain, uncertainScopes } from './cache-without-ttl';
+import { mayMissDirectives } from '../../nginx/completeness';
+import { insertLinesAfter } from '../../nginx/edits';
+import { activeSlice } from '../../nginx/cacheTuning';
 
 /** Directives that define a variable, and the index of the variable's argument (-1: the last one). */
 const DEFINES: Record<string, number> = { map: -1, geo: -1, split_clients: -1, set: 0, js_set: 0, perl_set: 0, set_by_lua: 0, set_by_lua_file: 0, set_by_lua_block: 0 };
@@ -26,14 +27,6 @@ function userVariables(model: NginxModel): Set<string> {
   }
   userVarCache.set(model, s);
   return s;
-}
-
-/** The `slice` size in effect in a scope, with its directive, when it is above 0. */
-export function activeSlice(scope: Scope): Placed | undefined {
-  const list = effective(scope, 'slice');
-  const p = list[list.length - 1];
-  const size = p?.d.args.length === 1 ? parseSize(p.d.args[0].value) : undefined;
-  return p && size ? p : undefined;
 }
 
 interface Problem {
@@ -66,7 +59,6 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const uncertain = uncertainScopes(ctx.model);
     const problems = new Map<object, Problem>();
     const problemAt = (at: Placed, range: TextRange, slice: Placed): Problem => {
       let pr = problems.get(at.d);
@@ -82,18 +74,15 @@ export default defineRule({
     };
     for (const pol of ctx.policies) {
       const slice = activeSlice(pol.scope);
-      if (!slice || chainUncertain(pol.scope, uncertain, slice.scope)) continue;
+      if (!slice || mayMissDirectives(ctx.model, pol.scope, { upTo: slice.scope, emptyGlobs: true })) continue;
       // Where a directive is found, only the levels up to it matter; its absence needs the whole chain.
-      const unsure = (found?: Placed) => chainUncertain(pol.scope, uncertain, found?.scope);
+      const unsure = (found?: Placed) => mayMissDirectives(ctx.model, pol.scope, { upTo: found?.scope, emptyGlobs: true });
       checkKey(ctx.model, pol, slice, problemAt, first, (p) => ctx.file(p), unsure);
       if (pol.family === 'proxy') checkRange(pol, slice, problemAt, first, (p) => ctx.file(p), unsure);
     }
     for (const pr of problems.values()) {
       const edits = [...pr.edits];
-      if (pr.after.length) {
-        const file = ctx.file(pr.at.file.path);
-        edits.push(insertLineAfter(file, pr.at.d.offset, pr.at.d.end, pr.after.join(file.lines.eol() + indentAt(file, pr.at.d.offset))));
-      }
+      if (pr.after.length) edits.push(insertLinesAfter(ctx.file(pr.at.file.path), pr.at, pr.after));
       ctx.report({
         path: pr.at.file.path,
         range: pr.range,

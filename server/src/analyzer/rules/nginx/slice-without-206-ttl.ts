@@ -3,8 +3,8 @@ import { defineRule } from '../rule';
 import { directiveRange, effective, validEntries } from '../../nginx/policy';
 import type { Scope } from '../../nginx/model';
 import type { TextEdit } from '../../types';
-import { chainUncertain, uncertainScopes } from './cache-without-ttl';
-import { activeSlice } from './slice-key-missing-slice-range';
+import { mayMissDirectives } from '../../nginx/completeness';
+import { activeSlice } from '../../nginx/cacheTuning';
 
 export default defineRule({
   id: 'nginx/slice-without-206-ttl',
@@ -21,7 +21,6 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const uncertain = uncertainScopes(ctx.model);
     const done = new Map<Scope, Set<string>>();
     for (const pol of ctx.policies) {
       const slice = activeSlice(pol.scope);
@@ -34,7 +33,7 @@ export default defineRule({
       const seen = done.get(level) ?? done.set(level, new Set()).get(level)!;
       if (seen.has(name)) continue;
       seen.add(name);
-      if (chainUncertain(pol.scope, uncertain, level)) continue;
+      if (mayMissDirectives(ctx.model, pol.scope, { upTo: level, emptyGlobs: true })) continue;
       const entries = validEntries(list);
       if (entries.length !== list.length) continue;
       const codes = new Set(entries.flatMap((e) => e.codes));

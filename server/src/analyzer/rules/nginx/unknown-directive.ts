@@ -1,7 +1,7 @@
 // nginx/unknown-directive: a directive name that neither nginx's reference nor the user's settings know.
 import { defineRule } from '../rule';
 import { directiveNames, directiveSpec } from '../../nginx/directives';
-import { checkedPlacements } from './language';
+import { checkedPlacements } from '../../nginx/placements';
 
 export default defineRule({
   id: 'nginx/unknown-directive',

@@ -2,7 +2,7 @@
 import { defineRule } from '../rule';
 import { insertLineAfter } from '../../fixes';
 import { directiveRange, wordRange } from '../../nginx/policy';
-import { mayMissDirectives } from '../../nginx/servers';
+import { mayMissDirectives } from '../../nginx/completeness';
 import { defaultKey } from '../../nginx/variables';
 
 export default defineRule({
@@ -24,7 +24,7 @@ export default defineRule({
     for (const pol of ctx.policies) {
       if (pol.family === 'proxy' || pol.key || done.has(pol.cache.d)) continue;
       // In a fragment, or next to an include that was not found, the key may be set where the analysis cannot see.
-      if (mayMissDirectives(ctx.model, pol.scope)) continue;
+      if (mayMissDirectives(ctx.model, pol.scope, { templates: false })) continue;
       done.add(pol.cache.d);
       const fam = pol.family;
       const c = pol.cache;

@@ -3,7 +3,8 @@ import { defineRule } from '../rule';
 import { scopeChain } from '../../nginx/model';
 import { directiveRange, own } from '../../nginx/policy';
 import type { CachePolicy } from '../../nginx/policy';
-import { groupBy, literalCache, mayBeOverridden } from './missing-use-stale-updating';
+import { mayMissDirectives } from '../../nginx/completeness';
+import { groupBy, literalCache } from '../../nginx/cacheTuning';
 
 /**
  * Ignoring one of these says responses are cached whatever the app sends to stop it (a cookie,
@@ -45,7 +46,7 @@ export default defineRule({
       if (pol.ignoreFrom.some((p) => p.d.args.some((a) => a.template || a.value.includes('$')))) return false;
       // ignore-headers-inner-replaces-outer restores an outer X-Accel-Buffering; do not add it twice.
       if (outerHasBuffering(pol)) return false;
-      return !mayBeOverridden(ctx, pol, pol.scope, pol.ignoreFrom[0].scope);
+      return !mayMissDirectives(ctx.model, pol.scope, { upTo: pol.ignoreFrom[0].scope, zone: pol.zone });
     });
     // Once per ignore_headers list (its last line), where the fix goes.
     for (const [, pols] of groupBy(affected, (p) => p.ignoreFrom[p.ignoreFrom.length - 1].d)) {

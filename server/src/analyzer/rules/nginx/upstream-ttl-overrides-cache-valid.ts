@@ -4,6 +4,8 @@ import { describeTime } from '../../nginx/units';
 import { insertLineAfter } from '../../fixes';
 import { directiveRange } from '../../nginx/policy';
 import { scopeChain, type Scope } from '../../nginx/model';
+import { describeLevel } from '../../nginx/scopes';
+import { uniqueCi } from '../../nginx/headerLists';
 
 export default defineRule({
   id: 'nginx/upstream-ttl-overrides-cache-valid',
@@ -37,7 +39,7 @@ export default defineRule({
       const file = ctx.file(first.placed.file.path);
       const longest = Math.max(...pol.valid.map((v) => v.seconds));
       const fam = pol.family;
-      const where = levelName(first.placed.scope);
+      const where = describeLevel(first.placed.scope, 'within');
       const related = pol.ignoreFrom.length
         ? pol.ignoreFrom.map((p) => ({ path: p.file.path, range: directiveRange(p), message: `${fam}_ignore_headers in effect here lacks ${missing.join(' and ')}` }))
         : [{ path: pol.cache.file.path, range: directiveRange(pol.cache), message: `cache enabled here; ${fam}_ignore_headers is not set at this level or any enclosing one` }];
@@ -50,7 +52,7 @@ export default defineRule({
       const values = [...pol.ignoreFrom.flatMap((p) => p.d.args.map((a) => a.value)), ...missing];
       const edit = appendTo
         ? { path: appendTo.file.path, start: appendTo.d.args[appendTo.d.args.length - 1].end, end: appendTo.d.args[appendTo.d.args.length - 1].end, newText: ' ' + missing.join(' ') }
-        : insertLineAfter(file, first.placed.d.offset, first.placed.d.end, `${fam}_ignore_headers ${dedupe(values).join(' ')};`);
+        : insertLineAfter(file, first.placed.d.offset, first.placed.d.end, `${fam}_ignore_headers ${uniqueCi(values).join(' ')};`);
       ctx.report({
         path: first.placed.file.path,
         range: directiveRange(first.placed),
@@ -61,12 +63,3 @@ export default defineRule({
     }
   },
 });
-
-function dedupe(values: string[]): string[] {
-  const seen = new Set<string>();
-  return values.filter((v) => !seen.has(v.toLowerCase()) && !!seen.add(v.toLowerCase()));
-}
-
-function levelName(s: Scope): string {
-  return s.kind === 'main' ? 'here' : `in this ${s.kind === 'if' ? 'if block' : s.kind}`;
-}

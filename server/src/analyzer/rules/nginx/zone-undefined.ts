@@ -6,7 +6,10 @@ import type { NginxModel, Placed, Scope } from '../../nginx/model';
 import type { Word } from '../../nginx/tree';
 import { CACHE_FAMILIES, CacheFamily, variablesIn } from '../../nginx/policy';
 import { editDistance, parseCachePath } from '../../nginx/cachePath';
-import { directiveSpec, variableInfo } from '../../nginx/directives';
+import { variableInfo } from '../../nginx/directives';
+import { checkedPlacements } from '../../nginx/placements';
+import { rootOf } from '../../nginx/scopes';
+import { isUnresolvedInclude } from '../../nginx/completeness';
 
 interface RootInfo {
   /** Zones per family: name → the `*_cache_path` defining it. */
@@ -28,36 +31,6 @@ interface VarSource {
   dynamic: boolean;
 }
 
-/**
- * `checkedPlacements` (./language) for the directives `want` selects, tested by name first: each
- * directive once, not inside map-like bodies or blocks of unknown (third-party) directives.
- */
-function* placementsNamed(model: NginxModel, want: (name: string) => boolean): Generator<Placed> {
-  const seen = new Set<object>();
-  // Whether a scope is inside a block of an unknown directive, memoised per scope.
-  const hidden = new Map<Scope, boolean>();
-  const isHidden = (s: Scope): boolean => {
-    if (!s.block) return false;
-    let h = hidden.get(s);
-    if (h === undefined) {
-      h = !directiveSpec(s.block.d.name.value) || isHidden(s.parent!);
-      hidden.set(s, h);
-    }
-    return h;
-  };
-  for (const p of model.all) {
-    if (!want(p.d.name.value) || seen.has(p.d)) continue;
-    seen.add(p.d);
-    if (p.scope.context !== 'data' && !isHidden(p.scope)) yield p;
-  }
-}
-
-function rootOf(s: Scope): Scope {
-  let cur = s;
-  while (cur.parent) cur = cur.parent;
-  return cur;
-}
-
 function rootInfos(model: NginxModel): Map<Scope, RootInfo> {
   const infos = new Map<Scope, RootInfo>();
   for (const r of model.roots) {
@@ -65,13 +38,11 @@ function rootInfos(model: NginxModel): Map<Scope, RootInfo> {
     infos.set(r, { zones: new Map(), opaqueZones: new Set(), otherZones: new Map(), unresolved: false, fragment: !!entry && model.fragmentContext.has(entry) });
   }
   const info = (s: Scope) => infos.get(rootOf(s));
-  const emptyIncludes = new Set<object>();
-  for (const site of model.includes) if (!site.targets.length && !site.cycles.length) emptyIncludes.add(site.at.d);
   for (const p of model.all) {
     const name = p.d.name.value;
     if (name === 'include') {
       const ctx = p.scope.context;
-      if ((ctx === 'main' || ctx === 'http') && (emptyIncludes.has(p.d) || p.d.args.some((a) => a.template))) {
+      if ((ctx === 'main' || ctx === 'http') && isUnresolvedInclude(model, p)) {
         const i = info(p.scope);
         if (i) i.unresolved = true;
       }
@@ -103,8 +74,6 @@ function rootInfos(model: NginxModel): Map<Scope, RootInfo> {
 function variableSources(model: NginxModel): Map<string, VarSource> {
   const out = new Map<string, VarSource>();
   const src = (v: string) => out.get(v) ?? out.set(v, { values: [], dynamic: false }).get(v)!;
-  const emptyIncludes = new Set<object>();
-  for (const site of model.includes) if (!site.targets.length) emptyIncludes.add(site.at.d);
   for (const p of model.all) {
     const n = p.d.name.value;
     const args = p.d.args;
@@ -128,7 +97,7 @@ function variableSources(model: NginxModel): Map<string, VarSource> {
     for (const e of body.items) {
       const en = e.d.name.value;
       if (en === 'include') {
-        if (emptyIncludes.has(e.d) || e.d.args.some((a) => a.template)) s.dynamic = true;
+        if (isUnresolvedInclude(model, e)) s.dynamic = true;
         continue;
       }
       if (e.d.name.template) {
@@ -185,7 +154,7 @@ export default defineRule({
   check(ctx) {
     let infos: Map<Scope, RootInfo> | undefined;
     let vars: Map<string, VarSource> | undefined;
-    for (const p of placementsNamed(ctx.model, (n) => n.endsWith('_cache'))) {
+    for (const p of checkedPlacements(ctx.model, (n) => n.endsWith('_cache'))) {
       const dn = p.d.name.value;
       const family = dn.slice(0, -'_cache'.length) as CacheFamily;
       if (!CACHE_FAMILIES.includes(family) || p.d.args.length !== 1) continue;

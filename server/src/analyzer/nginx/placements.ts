@@ -1,0 +1,84 @@
+// Indexes over the placed directives of a model, built once per analysis: every placement of a name, a
+// name's placements per scope, the placements checked against nginx's reference, and the families that
+// send requests upstream from each scope.
+import type { NginxModel, Placed, Scope } from './model';
+import { directiveSpec } from './directives';
+
+const allCache = new WeakMap<NginxModel, Map<string, Placed[]>>();
+
+/** Every placement of directives named `name` in the model, in order (one scan per analysis). */
+export function placementsOf(model: NginxModel, name: string): Placed[] {
+  let m = allCache.get(model);
+  if (!m) {
+    m = new Map();
+    for (const p of model.all) {
+      const k = p.d.name.value;
+      (m.get(k) ?? m.set(k, []).get(k)!).push(p);
+    }
+    allCache.set(model, m);
+  }
+  return m.get(name) ?? [];
+}
+
+const ownCache = new WeakMap<NginxModel, Map<string, Map<Scope, Placed[]>>>();
+
+/** Directives named `name` set directly at `s`, in order. */
+export function ownOf(model: NginxModel, s: Scope, name: string): Placed[] {
+  let byName = ownCache.get(model);
+  if (!byName) ownCache.set(model, (byName = new Map()));
+  let idx = byName.get(name);
+  if (!idx) {
+    idx = new Map();
+    for (const p of placementsOf(model, name)) (idx.get(p.scope) ?? idx.set(p.scope, []).get(p.scope)!).push(p);
+    byName.set(name, idx);
+  }
+  return idx.get(s) ?? [];
+}
+
+/**
+ * Directives to check against nginx's reference, optionally only those whose name `want` selects: each
+ * directive once, even when its file is included from several places (the first placement decides), not
+ * data entries of map/types/geo bodies, and not inside a block of an unknown (third-party) directive,
+ * whose contents only its module knows.
+ */
+export function* checkedPlacements(model: NginxModel, want: (name: string) => boolean = () => true): Generator<Placed> {
+  const seen = new Set<object>();
+  // Whether a scope is inside a block of an unknown directive, memoised per scope.
+  const hidden = new Map<Scope, boolean>();
+  const isHidden = (s: Scope): boolean => {
+    if (!s.block) return false;
+    let h = hidden.get(s);
+    if (h === undefined) {
+      h = !directiveSpec(s.block.d.name.value) || isHidden(s.parent!);
+      hidden.set(s, h);
+    }
+    return h;
+  };
+  for (const p of model.all) {
+    if (!want(p.d.name.value) || seen.has(p.d)) continue;
+    seen.add(p.d);
+    if (p.scope.context !== 'data' && !isHidden(p.scope)) yield p;
+  }
+}
+
+/** The families whose `*_pass` sends requests upstream (including grpc, which has no cache). */
+export const PASS_FAMILIES = ['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc'] as const;
+
+const passCache = new WeakMap<NginxModel, Map<Scope, Set<string>>>();
+
+/** For every scope, the families (`proxy`, `fastcgi`, …) with a `*_pass` in it or below it. */
+export function passFamiliesBelow(model: NginxModel): Map<Scope, Set<string>> {
+  let m = passCache.get(model);
+  if (m) return m;
+  const out = new Map<Scope, Set<string>>();
+  const visit = (s: Scope): Set<string> => {
+    const set = new Set<string>();
+    for (const c of s.children) for (const f of visit(c)) set.add(f);
+    for (const f of PASS_FAMILIES) if (ownOf(model, s, `${f}_pass`).length) set.add(f);
+    out.set(s, set);
+    return set;
+  };
+  for (const r of model.roots) visit(r);
+  passCache.set(model, (m = out));
+  return m;
+}
