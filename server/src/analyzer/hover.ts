@@ -3,13 +3,12 @@ import type { NginxModel, Placed, Scope } from './nginx/model';
 import { CACHE_FAMILIES, CachePolicy, ZoneDef, activePolicies, effective, own, policyFor, variablesIn } from './nginx/policy';
 import { configId, siteNames, zoneUsers, type ZoneUser } from './nginx/servers';
 import { describeTime } from './nginx/units';
+import { KEYS_PER_MB } from './nginx/zoneSizing';
 import { directiveDocs, variableDocs } from './nginx/directives';
 import { wordAt } from './nginx/tree';
 import { VOLATILE_VARIABLES } from './rules/nginx/cache-key-volatile-variable';
 import { basename, dirname, relative } from './text/paths';
 
-/** Keys one megabyte of keys_zone holds on x86_64 (measured: 8,095). */
-const KEYS_PER_MB = 8095;
 
 export interface HoverModel {
   model: NginxModel;
