@@ -76,7 +76,7 @@ async function main(): Promise<boolean> {
   try {
     server = await startCodeServer(run, vsix, {}, { 'workbench.colorTheme': 'Default Dark Modern', 'editor.fontSize': 14, 'window.commandCenter': false, 'workbench.reduceMotion': 'on' });
     log(`code-server on 127.0.0.1:${server.port}`);
-    browser = await launchChromium(run, { width: 1280, height: 800 });
+    browser = await launchChromium(run, { width: 1280, height: 900 });
     page = browser.pages()[0] ?? (await browser.newPage());
     page.setDefaultTimeout(STEP_TIMEOUT_MS);
     const p = page;
@@ -117,18 +117,24 @@ async function main(): Promise<boolean> {
       await shot('screenshot.png');
     });
 
-    await step('hovering proxy_cache shows the effective-policy card', async () => {
+    await step('hovering the location shows the effective-policy card', async () => {
       await p.mouse.move(5, 5);
       await p.locator('.monaco-hover').first().waitFor({ state: 'hidden' });
-      const directive = p
-        .locator('.monaco-editor .view-line', { hasText: 'proxy_cache shop;' })
-        .locator('span > span', { hasText: /^proxy_cache$/ })
+      // More room for the card: hide the panel for this shot, then bring the Problems view back.
+      await p.keyboard.press('Control+J');
+      await p.locator('.markers-panel').first().waitFor({ state: 'hidden' });
+      const keyword = p
+        .locator('.monaco-editor .view-line', { hasText: 'location /api/ {' })
+        .locator('span > span', { hasText: /^location$/ })
         .first();
-      const at = await centre(p, directive);
+      const at = await centre(p, keyword);
       await p.mouse.move(at.x, at.y);
       await p.locator('.monaco-hover', { hasText: 'proxy cache in zone' }).first().waitFor({ state: 'visible' });
       await hoverSettled(p);
       await shot('tour-policy-card.png');
+      await p.mouse.move(5, 5);
+      await p.keyboard.press('Control+Shift+M');
+      await p.locator('.markers-panel .monaco-list-row', { hasText: MESSAGE }).first().waitFor();
     });
 
     await step('Ctrl+. offers the quick-fix and Enter applies it to the buffer', async () => {
