@@ -25,7 +25,7 @@ test('every rule has docs and fixtures (one that reports, one look-alike that mu
   for (const r of RULES) {
     const d = r.meta.docs;
     assert.ok(d.summary && d.why && d.bad && d.good, `${r.id} docs`);
-    const dir = path.join(ROOT, 'test/rules/fixtures', r.id.split('/')[1]);
+    const dir = path.join(ROOT, 'test/rules/fixtures', r.id);
     assert.ok(fs.existsSync(path.join(dir, 'report.conf')), `${r.id} report fixture`);
     assert.ok(fs.existsSync(path.join(dir, 'clean.conf')), `${r.id} look-alike fixture`);
   }

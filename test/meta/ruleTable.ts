@@ -66,7 +66,7 @@ export function rulePage(r: Rule): string {
     `For one line: \`# cachelint-disable-next-line ${r.id}\` on the line above. For a file: \`# cachelint-disable ${r.id}\`.`,
     `Everywhere: \`"cachelint.rules": { "${r.id}": "off" }\` in the editor settings, or \`--rule ${r.id}=off\` on the command line.`,
     '',
-    `The fixtures this rule is tested on: [\`test/rules/fixtures/${r.id.split('/')[1]}/\`](../../../test/rules/fixtures/${r.id.split('/')[1]}/).`,
+    `The fixtures this rule is tested on: [\`test/rules/fixtures/${r.id}/\`](../../../test/rules/fixtures/${r.id}/).`,
     '',
   ].join('\n');
 }

@@ -92,7 +92,7 @@ function fixEverything(entry: string, opts: Partial<AnalyzeOptions> = {}): Fixed
 
 describe('fixes keep configurations that nginx -t accepts accepted', { skip }, () => {
   for (const rule of RULES.filter((r) => r.dialect === 'nginx')) {
-    const dir = path.join(FIXTURES, rule.id.split('/')[1]);
+    const dir = path.join(FIXTURES, rule.id);
     const entries = LANGUAGE.has(rule.id) ? ['clean.conf'] : ['report.conf', 'clean.conf'];
     test(`${rule.id}: ${entries.join(' and ')} pass nginx -t before and after every fix`, () => {
       for (const name of entries) {

@@ -26,7 +26,7 @@ function expectedLines(text: string): number[] {
 }
 
 for (const rule of RULES.filter((r) => r.dialect === 'nginx')) {
-  const dir = path.join(FIXTURES, rule.id.split('/')[1]);
+  const dir = path.join(FIXTURES, rule.id);
   test(`${rule.id}: reports on its fixture, not on the look-alike`, () => {
     const report = path.join(dir, 'report.conf');
     const clean = path.join(dir, 'clean.conf');
