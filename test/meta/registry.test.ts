@@ -14,7 +14,7 @@ test('the registry lists exactly the rule files, each id equal to its file name'
   for (const dialect of fs.readdirSync(RULE_DIR).filter((d) => fs.statSync(path.join(RULE_DIR, d)).isDirectory())) {
     for (const f of fs.readdirSync(path.join(RULE_DIR, dialect))) {
       const text = fs.readFileSync(path.join(RULE_DIR, dialect, f), 'utf8');
-      if (text.includes('defineRule(')) files.push(`${dialect}/${f.replace(/\.ts$/, '')}`);
+      if (/define(Vcl)?Rule\(/.test(text)) files.push(`${dialect}/${f.replace(/\.ts$/, '')}`);
     }
   }
   assert.deepEqual(RULES.map((r) => r.id).sort(), files.sort());
@@ -26,8 +26,9 @@ test('every rule has docs and fixtures (one that reports, one look-alike that mu
     const d = r.meta.docs;
     assert.ok(d.summary && d.why && d.bad && d.good, `${r.id} docs`);
     const dir = path.join(ROOT, 'test/rules/fixtures', r.id);
-    assert.ok(fs.existsSync(path.join(dir, 'report.conf')), `${r.id} report fixture`);
-    assert.ok(fs.existsSync(path.join(dir, 'clean.conf')), `${r.id} look-alike fixture`);
+    const ext = r.dialect === 'vcl' ? 'vcl' : 'conf';
+    assert.ok(fs.existsSync(path.join(dir, `report.${ext}`)), `${r.id} report fixture`);
+    assert.ok(fs.existsSync(path.join(dir, `clean.${ext}`)), `${r.id} look-alike fixture`);
   }
 });
 

@@ -1,5 +1,5 @@
-// Every rule on its fixtures: report.conf must report on the `#!expect` lines (and only there),
-// clean.conf (a look-alike) must not report, and applying the rule's fixes must cure what they fix.
+// Every rule on its fixtures: report.conf (report.vcl) must report on the `#!expect` lines (and only there),
+// clean.conf (clean.vcl) (a look-alike) must not report, and applying the rule's fixes must cure what they fix.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -25,11 +25,12 @@ function expectedLines(text: string): number[] {
   return text.split(/\r?\n/).flatMap((l, i) => (l.includes('#!expect') ? [i + 1] : []));
 }
 
-for (const rule of RULES.filter((r) => r.dialect === 'nginx')) {
+for (const rule of RULES) {
   const dir = path.join(FIXTURES, rule.id);
+  const ext = rule.dialect === 'vcl' ? 'vcl' : 'conf';
   test(`${rule.id}: reports on its fixture, not on the look-alike`, () => {
-    const report = path.join(dir, 'report.conf');
-    const clean = path.join(dir, 'clean.conf');
+    const report = path.join(dir, `report.${ext}`);
+    const clean = path.join(dir, `clean.${ext}`);
     const provider = createNodeFileProvider();
     const settings = onlyRule(rule.id);
     const r = analyzeEntries([report], { provider, settings });
@@ -48,7 +49,7 @@ for (const rule of RULES.filter((r) => r.dialect === 'nginx')) {
 
   if (rule.meta.fix === 'none') continue;
   test(`${rule.id}: its fixes cure what they fix, and a second pass changes nothing`, () => {
-    const report = path.join(dir, 'report.conf');
+    const report = path.join(dir, `report.${ext}`);
     const base = createNodeFileProvider();
     const settings = onlyRule(rule.id);
     const before = analyzeEntries([report], { provider: base, settings });
@@ -67,7 +68,7 @@ for (const rule of RULES.filter((r) => r.dialect === 'nginx')) {
     const again = collectFixEdits(ownAfter, { unsafe: true });
     assert.equal(again.size, 0, 'a second pass changes nothing');
     // Fixes never break the syntax.
-    const syntax = analyzeEntries([report], { provider, settings: onlyRule('nginx/syntax') });
+    const syntax = analyzeEntries([report], { provider, settings: onlyRule(rule.dialect === 'vcl' ? 'vcl/syntax' : 'nginx/syntax') });
     assert.deepEqual(syntax.findings.map((f) => f.message), []);
   });
 }

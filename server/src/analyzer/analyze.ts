@@ -9,7 +9,9 @@ import { directiveAt } from './nginx/tree';
 import { RULES, ruleById } from './rules';
 import unusedSuppression, { unusedSuppressions } from './rules/nginx/unused-suppression';
 import { Suppressions } from './suppressions';
-import type { NginxRuleContext, Report } from './rules/rule';
+import type { NginxRuleContext, Report, Rule, VclRuleContext } from './rules/rule';
+import { buildVclModel, type VclFile, type VclModel } from './vcl/model';
+import { vclCompletions, vclDefinition, vclHover, vclOutlineOf, vclReferences, type VclCompletion, type VclProgram } from './vclFeatures';
 import { collectEdits, applyTextEdits, insertLineBefore } from './fixes';
 import { HoverModel, cacheSummary, nginxHover, policyCard, enclosingPolicyScope } from './hover';
 import { nginxOutline, vclOutline } from './outline';
@@ -26,6 +28,8 @@ export interface AnalyzeOptions {
 
 interface Internal extends HoverModel {
   parsed: Map<string, ParsedFile>;
+  /** Each VCL file's program (the main file and what it includes). */
+  vcl: Map<string, VclProgram>;
 }
 
 const internals = new WeakMap<AnalysisResult, Internal>();
@@ -46,14 +50,16 @@ export function analyzeEntries(entries: string[], opts: AnalyzeOptions): Analysi
   return analyzeWithCache(entries, opts, new Map());
 }
 
-function analyzeWithCache(entries: string[], opts: AnalyzeOptions, cache: Map<string, ParsedFile | null>): AnalysisResult {
+function analyzeWithCache(entries: string[], opts: AnalyzeOptions, cache: Map<string, ParsedFile | null>, vclCache = new Map<string, VclFile | null>()): AnalysisResult {
+  const vclModels: VclModel[] = [];
   const nginxEntries: string[] = [];
   const files = new Map<string, SourceFile>();
+  const vclEntries: string[] = [];
   for (const e of entries) {
     const text = opts.provider.readFile(e);
     if (text === undefined) continue;
     // Unrecognised names are read as nginx: entries are what the user asked for.
-    if (detectDialect(e, text) === 'vcl') files.set(e, { path: e, text, dialect: 'vcl', lines: new LineIndex(text) });
+    if (detectDialect(e, text) === 'vcl') vclEntries.push(e);
     else nginxEntries.push(e);
   }
   const extra = new Set(opts.settings.extraDirectives);
@@ -67,19 +73,36 @@ function analyzeWithCache(entries: string[], opts: AnalyzeOptions, cache: Map<st
   const findings: Finding[] = [];
   const internalErrors: string[] = [];
   const ctxBase = { model, zones, policies: activePolicies(model, zones), settings: opts.settings, file: (p: string) => model.files.get(p)! };
-  for (const rule of RULES) {
+  /** Runs one rule: its findings are collected, an exception becomes one internal error. */
+  const runRule = <C>(rule: Rule, check: (ctx: C) => void, base: Omit<C, 'report'>) => {
     const setting = opts.settings.rules[rule.id];
-    if (setting === 'off') continue;
+    if (setting === 'off') return;
     const severity = setting ?? rule.meta.defaultSeverity;
-    const ctx: NginxRuleContext = {
-      ...ctxBase,
-      report: (r: Report) => findings.push({ ruleId: rule.id, severity: setting ? severity : r.severity ?? severity, message: r.message, path: r.path, range: r.range, fixes: r.fixes ?? [], related: r.related ?? [] }),
-    };
+    const report = (r: Report) =>
+      findings.push({ ruleId: rule.id, severity: setting ? severity : r.severity ?? severity, message: r.message, path: r.path, range: r.range, fixes: r.fixes ?? [], related: r.related ?? [] });
     try {
-      rule.check(ctx);
+      check({ ...base, report } as C);
     } catch (err) {
       internalErrors.push(`${rule.id}: ${err instanceof Error ? err.message : String(err)}`);
     }
+  };
+  if (nginxEntries.length > 0) {
+    for (const rule of RULES) if (rule.dialect === 'nginx') runRule<NginxRuleContext>(rule, (c) => rule.check(c), ctxBase);
+  }
+
+  // VCL: each main file is one program (with what it includes); a file another program includes is read there.
+  const vclCovered = new Set<string>();
+  const version = opts.settings.varnishVersion;
+  for (const entry of vclEntries) {
+    if (vclCovered.has(entry)) continue;
+    const vcl = buildVclModel([entry], { provider: opts.provider, vclPath: opts.settings.vclPath.length ? opts.settings.vclPath : undefined, varnishVersion: version, cache: vclCache });
+    for (const [p, f] of vcl.files) {
+      vclCovered.add(p);
+      files.set(p, { path: p, text: f.text, dialect: 'vcl', lines: f.lines });
+    }
+    vclModels.push(vcl);
+    const base = { model: vcl, version, settings: opts.settings, file: (p: string) => vcl.files.get(p)! };
+    for (const rule of RULES) if (rule.dialect === 'vcl') runRule<VclRuleContext>(rule, (c) => rule.check(c), base);
   }
   const suppressions = new Suppressions(files);
   const kept = dedupe(findings).filter((f) => !suppressions.silences(f));
@@ -99,7 +122,9 @@ function analyzeWithCache(entries: string[], opts: AnalyzeOptions, cache: Map<st
   const result: AnalysisResult = { entries, files, findings: kept, findingsFor: (p) => byPath.get(p) ?? [], internalErrors };
   const placedOf = new Map<object, Placed>();
   for (const p of model.all) if (!placedOf.has(p.d)) placedOf.set(p.d, p);
-  internals.set(result, { model, zones, placedOf, parsed: model.files });
+  const vcl = new Map<string, VclProgram>();
+  for (const m of vclModels) for (const p of m.files.keys()) if (!vcl.has(p)) vcl.set(p, { model: m, version: opts.settings.varnishVersion });
+  internals.set(result, { model, zones, placedOf, parsed: model.files, vcl });
   return result;
 }
 
@@ -159,6 +184,16 @@ export function analyzeDocument(path: string, opts: AnalyzeOptions & { roots?: s
     }
     return analyzeWithCache([path], opts, cache);
   }
+  if (text !== undefined && detectDialect(path, text) === 'vcl') {
+    // A VCL file included by an open main VCL is analysed as part of that program.
+    const vclCache = new Map<string, VclFile | null>();
+    for (const root of new Set(opts.roots ?? [])) {
+      if (root === path || !/\.vcl$/i.test(root) || opts.provider.readFile(root) === undefined) continue;
+      const m = buildVclModel([root], { provider: opts.provider, vclPath: opts.settings.vclPath.length ? opts.settings.vclPath : undefined, cache: vclCache });
+      if (m.files.has(path)) return analyzeWithCache([root], opts, new Map(), vclCache);
+    }
+    return analyzeWithCache([path], opts, new Map(), vclCache);
+  }
   return analyzeEntries([path], opts);
 }
 
@@ -172,6 +207,8 @@ function placedAt(it: Internal, path: string, offset: number): Placed | undefine
 /** Markdown hover at `offset` of `path`: directive/variable docs, or the effective-policy card. */
 export function hoverAt(result: AnalysisResult, path: string, offset: number): string | undefined {
   const it = internals.get(result);
+  const program = it?.vcl.get(path);
+  if (program) return vclHover(program, path, offset);
   const p = it && placedAt(it, path, offset);
   return p ? nginxHover(it, p, offset) : undefined;
 }
@@ -192,6 +229,8 @@ export function policyAt(result: AnalysisResult, path: string, offset: number): 
 /** Go-to-definition targets: `*_cache NAME` → its `keys_zone`; `include` → the files it matches. */
 export function definitionAt(result: AnalysisResult, path: string, offset: number): Location[] {
   const it = internals.get(result);
+  const program = it?.vcl.get(path);
+  if (program) return vclDefinition(program, path, offset);
   const p = it && placedAt(it, path, offset);
   if (!it || !p) return [];
   const name = p.d.name.value;
@@ -212,11 +251,27 @@ export function definitionAt(result: AnalysisResult, path: string, offset: numbe
   return [];
 }
 
+/** References (VCL: subs, backends, ACLs, probes, objects) of the symbol at `offset`. */
+export function referencesAt(result: AnalysisResult, path: string, offset: number, includeDeclaration: boolean): Location[] {
+  const program = internals.get(result)?.vcl.get(path);
+  return program ? vclReferences(program, path, offset, includeDeclaration) : [];
+}
+
+/** Completion items at `offset` (VCL: the variables the enclosing subroutine may use). */
+export function completionsAt(result: AnalysisResult, path: string, offset: number): VclCompletion[] {
+  const program = internals.get(result)?.vcl.get(path);
+  return program ? vclCompletions(program, path, offset) : [];
+}
+
 /** The outline of one file: http/server/location/upstream/map blocks, VCL subs/backends/ACLs. */
 export function outline(result: AnalysisResult, path: string): OutlineSymbol[] {
   const f = result.files.get(path);
   if (!f) return [];
-  if (f.dialect === 'vcl') return vclOutline(f.text);
+  if (f.dialect === 'vcl') {
+    const program = internals.get(result)?.vcl.get(path);
+    const file = program?.model.files.get(path);
+    return file ? vclOutlineOf(file) : vclOutline(f.text);
+  }
   const parsed = internals.get(result)?.parsed.get(path);
   return parsed ? nginxOutline(parsed.tree.children) : [];
 }

@@ -1,4 +1,5 @@
 // Shared value types of the analyzer: findings, fixes, settings, the file provider. No I/O here.
+import type { VarnishVersion } from './vcl/data/versions';
 
 /** Severity of a finding, as shown to users. */
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
@@ -43,7 +44,6 @@ export interface Finding {
   fixes: Fix[];
   related: RelatedInfo[];
 }
-
 /** Tunable thresholds of the rules. Times in seconds, sizes in bytes. */
 export interface Thresholds {
   /** `*_cache_valid` times below this are "tiny" (cache-valid-zero-or-tiny). */
@@ -64,6 +64,10 @@ export interface Settings {
   thresholds: Thresholds;
   /** Extra directive names (third-party modules) accepted anywhere. */
   extraDirectives: string[];
+  /** The Varnish version VCL is checked against (return tables, variables, the built-in VCL). */
+  varnishVersion: VarnishVersion;
+  /** Varnish's `vcl_path`: directories searched for relative includes; empty: the main file's directory. */
+  vclPath: string[];
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -75,7 +79,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
 };
 
 export function defaultSettings(): Settings {
-  return { rules: {}, thresholds: { ...DEFAULT_THRESHOLDS }, extraDirectives: [] };
+  return { rules: {}, thresholds: { ...DEFAULT_THRESHOLDS }, extraDirectives: [], varnishVersion: '7.1', vclPath: [] };
 }
 
 /**

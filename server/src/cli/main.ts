@@ -6,6 +6,7 @@ import { analyzeDocument, analyzeEntries, applyEdits, collectFixEdits, detectDia
 import type { AnalysisResult, RuleInfo } from '../analyzer/api';
 import { LineIndex } from '../analyzer/text/lineIndex';
 import { DEFAULT_THRESHOLDS, defaultSettings } from '../analyzer/types';
+import { VARNISH_VERSIONS, type VarnishVersion } from '../analyzer/vcl/data/versions';
 import type { Dialect, FileProvider, Finding, Settings, SeveritySetting, TextEdit, Thresholds } from '../analyzer/types';
 import {
   createOverlayProvider,
@@ -71,6 +72,8 @@ interface Options {
   rules: Record<string, SeveritySetting>;
   extraDirectives: string[];
   thresholds: Partial<Thresholds>;
+  varnishVersion?: VarnishVersion;
+  vclPath: string[];
   stdin: boolean;
   stdinFilename?: string;
   inputs: string[];
@@ -93,6 +96,8 @@ Options:
   --rule ID=SEVERITY       set a rule's severity: off, hint, info, warning or error
                            (repeatable)
   --extra-directive NAME   accept a third-party module directive (repeatable)
+  --varnish-version V      check VCL against Varnish 6.0, 7.1 (default) or 8.0
+  --vcl-path DIR[:DIR]     Varnish's vcl_path for relative VCL includes
   --threshold NAME=NUMBER  tune a rule threshold (repeatable): tinyTtlSeconds,
                            errorTtlSeconds, shortTtlSeconds, minMaxSizeMB,
                            averageObjectKB
@@ -112,7 +117,7 @@ Exit codes: 0 no error-level finding and no more warnings than --max-warnings;
 `;
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { format: 'text', fix: false, unsafeFixes: false, rules: {}, extraDirectives: [], thresholds: {}, stdin: false, inputs: [], lintOnly: [] };
+  const o: Options = { format: 'text', fix: false, unsafeFixes: false, rules: {}, extraDirectives: [], thresholds: {}, vclPath: [], stdin: false, inputs: [], lintOnly: [] };
   let formatSeen = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -178,6 +183,16 @@ function parseArgs(argv: string[]): Options {
         o.rules[m[1]] = m[2] as SeveritySetting;
         break;
       }
+      case '--varnish-version': {
+        const v = value();
+        if (!(VARNISH_VERSIONS as readonly string[]).includes(v)) throw new CliError(`unknown Varnish version '${v}' (use ${VARNISH_VERSIONS.join(', ')})`);
+        o.varnishVersion = v as VarnishVersion;
+        break;
+      }
+      case '--vcl-path': {
+        o.vclPath.push(...value().split(':').filter(Boolean).map((d) => nodePath.resolve(d)));
+        break;
+      }
       case '--threshold': {
         const v = value();
         const m = /^([A-Za-z]+)=(\d+(?:\.\d+)?)$/.exec(v);
@@ -225,6 +240,8 @@ function settingsFrom(o: Options): Settings {
   s.rules = { ...s.rules, ...o.rules };
   s.extraDirectives = [...s.extraDirectives, ...o.extraDirectives];
   s.thresholds = { ...s.thresholds, ...o.thresholds };
+  if (o.varnishVersion) s.varnishVersion = o.varnishVersion;
+  s.vclPath = [...o.vclPath];
   return s;
 }
 

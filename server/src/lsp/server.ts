@@ -3,7 +3,10 @@ import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import {
   CodeActionKind,
+  CompletionItemKind,
   TextDocuments,
+  type CompletionItem,
+  type Location as LspLocation,
   TextDocumentSyncKind,
   type CancellationToken,
   type CodeAction,
@@ -23,6 +26,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   analyzeDocument,
   collectFixEdits,
+  completionsAt,
+  referencesAt,
   definitionAt,
   detectDialect,
   disableForLineFix,
@@ -427,6 +432,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
           textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
           hoverProvider: true,
           definitionProvider: true,
+          referencesProvider: true,
+          completionProvider: { triggerCharacters: ['.'] },
           documentSymbolProvider: { label: 'cachelint' },
           codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
           workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -547,6 +554,32 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         if (loc) out.push(loc);
       }
       return out;
+    }),
+  );
+
+  connection.onReferences(
+    safe('references', [] as LspLocation[], async (params, token): Promise<LspLocation[]> => {
+      const a = await getAnalysis(params.textDocument.uri, token);
+      if (!a?.result) return [];
+      const out: LspLocation[] = [];
+      for (const t of referencesAt(a.result, a.path, toOffset(a.file.lines, params.position), params.context?.includeDeclaration ?? true)) {
+        const loc = toLocation(t, a.ctx);
+        if (loc) out.push(loc);
+      }
+      return out;
+    }),
+  );
+
+  connection.onCompletion(
+    safe('completion', [] as CompletionItem[], async (params, token): Promise<CompletionItem[]> => {
+      const a = await getAnalysis(params.textDocument.uri, token);
+      if (!a?.result) return [];
+      return completionsAt(a.result, a.path, toOffset(a.file.lines, params.position)).map((c) => ({
+        label: c.label,
+        kind: CompletionItemKind.Variable,
+        detail: c.detail,
+        documentation: { kind: 'markdown', value: c.documentation },
+      }));
     }),
   );
 

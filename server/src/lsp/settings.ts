@@ -1,6 +1,7 @@
 // The `cachelint` configuration per resource: read from the client, validated, cached until it changes.
 import type { Connection, DidChangeConfigurationParams } from 'vscode-languageserver';
 import { DEFAULT_THRESHOLDS, defaultSettings, type Settings, type SeveritySetting, type Thresholds } from '../analyzer/types';
+import { VARNISH_VERSIONS, type VarnishVersion } from '../analyzer/vcl/data/versions';
 
 /** Files larger than this (KiB) are not analysed unless `cachelint.maxFileSizeKB` says otherwise. */
 export const DEFAULT_MAX_FILE_SIZE_KB = 5120;
@@ -64,6 +65,11 @@ export function parseSettings(raw: unknown): ServerSettings {
 
   const extra = lookup(raw, 'nginx.extraDirectives');
   if (Array.isArray(extra)) out.analyzer.extraDirectives = extra.filter((d): d is string => typeof d === 'string' && d.trim() !== '').map((d) => d.trim());
+
+  const version = lookup(raw, 'varnish.version');
+  if (typeof version === 'string' && (VARNISH_VERSIONS as readonly string[]).includes(version)) out.analyzer.varnishVersion = version as VarnishVersion;
+  const vclPath = lookup(raw, 'varnish.vclPath');
+  if (Array.isArray(vclPath)) out.analyzer.vclPath = vclPath.filter((d): d is string => typeof d === 'string' && d.trim() !== '').map((d) => d.trim());
 
   const maxKB = lookup(raw, 'maxFileSizeKB');
   if (typeof maxKB === 'number' && Number.isFinite(maxKB) && maxKB > 0) out.maxFileSizeKB = maxKB;

@@ -19,6 +19,9 @@ import { HEADER_RULES } from './groups/headers';
 import { STALE_RULES } from './groups/stale';
 import { PRIVACY_RULES } from './groups/privacy';
 import unusedSuppression from './nginx/unused-suppression';
+import { VCL_COMPILER_RULES } from './groups/vclCompiler';
+import { VCL_REQUEST_RULES } from './groups/vclRequest';
+import { VCL_RESPONSE_RULES } from './groups/vclResponse';
 
 export const RULES: readonly Rule[] = [
   syntax,
@@ -40,6 +43,9 @@ export const RULES: readonly Rule[] = [
   ...STALE_RULES,
   ...PRIVACY_RULES,
   ...HEADER_RULES,
+  ...VCL_COMPILER_RULES,
+  ...VCL_REQUEST_RULES,
+  ...VCL_RESPONSE_RULES,
 ];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));

@@ -1,7 +1,9 @@
 // The shape of a rule: metadata for docs and settings, and a check over the analysed configuration.
-import type { Dialect, Fix, RelatedInfo, Settings, Severity, TextRange } from '../types';
+import type { Fix, RelatedInfo, Settings, Severity, TextRange } from '../types';
 import type { NginxModel, ParsedFile } from '../nginx/model';
 import type { CachePolicy, ZoneDef } from '../nginx/policy';
+import type { VclFile, VclModel } from '../vcl/model';
+import type { VarnishVersion } from '../vcl/data';
 
 export interface RuleDocs {
   summary: string;
@@ -38,13 +40,38 @@ export interface NginxRuleContext {
   report(r: Report): void;
 }
 
-export interface Rule {
+/** What a VCL rule sees: one VCL program (a main file and what it includes), with the built-in VCL. */
+export interface VclRuleContext {
+  model: VclModel;
+  /** The Varnish version the program is checked against (setting `varnish.version`). */
+  version: VarnishVersion;
+  settings: Settings;
+  file(path: string): VclFile;
+  report(r: Report): void;
+}
+
+export interface NginxRule {
   id: string;
-  dialect: Dialect;
+  dialect: 'nginx';
   meta: RuleMeta;
   check(ctx: NginxRuleContext): void;
 }
 
-export function defineRule(rule: Rule): Rule {
+export interface VclRule {
+  id: string;
+  dialect: 'vcl';
+  meta: RuleMeta;
+  check(ctx: VclRuleContext): void;
+}
+
+export type Rule = NginxRule | VclRule;
+
+/** An nginx rule (one per file under rules/nginx/). */
+export function defineRule(rule: Omit<NginxRule, 'dialect'> & { dialect: 'nginx' }): NginxRule {
+  return rule;
+}
+
+/** A VCL rule (one per file under rules/vcl/). */
+export function defineVclRule(rule: Omit<VclRule, 'dialect'> & { dialect: 'vcl' }): VclRule {
   return rule;
 }

@@ -1,0 +1,25 @@
+// vcl/syntax: what the VCL compiler would reject as syntax, every error at once with its range.
+import { defineVclRule } from '../rule';
+
+export default defineVclRule({
+  id: 'vcl/syntax',
+  dialect: 'vcl',
+  meta: {
+    category: 'syntax',
+    defaultSeverity: 'error',
+    fix: 'none',
+    docs: {
+      summary: 'Syntax errors `varnishd -C` would reject: a missing `;` or `}`, an unterminated string or long string `{"…"}`, an unexpected token.',
+      why: 'Varnish refuses to load a VCL with a syntax error, and `varnishd -C` names only the first one; cachelint lists all of them and keeps analysing the rest of the file.',
+      bad: 'sub vcl_recv {\n    set req.http.X-Test = "1"\n}',
+      good: 'sub vcl_recv {\n    set req.http.X-Test = "1";\n}',
+    },
+  },
+  check(ctx) {
+    for (const file of ctx.model.files.values()) {
+      for (const e of file.tree.errors) {
+        ctx.report({ path: file.path, range: e.range.end > e.range.start ? e.range : { start: e.range.start, end: Math.min(file.text.length, e.range.start + 1) }, message: `${e.message}: varnishd will not load this VCL.` });
+      }
+    }
+  },
+});
