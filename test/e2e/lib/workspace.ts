@@ -20,14 +20,33 @@ backend app {
     .port = "8081";
 }
 
+sub strip_cookies {
+    unset req.http.Cookie;
+}
+
 sub vcl_recv {
     if (req.url ~ "^/admin") {
         return (pass);
+    }
+    if (req.url ~ "^/static/") {
+        call strip_cookies;
     }
 }
 
 sub vcl_backend_response {
     set beresp.ttl = 10m;
+}
+`;
+
+/** A VCL with a missing `;` before `}`: varnishd refuses it. */
+export const VCL_BROKEN = `vcl 4.1;
+
+backend app {
+    .host = "127.0.0.1";
+}
+
+sub vcl_recv {
+    set req.http.X-Test = "1"
 }
 `;
 
@@ -78,6 +97,7 @@ export function writeExthostWorkspace(ws: string): void {
   for (const name of INCIDENT_COPIES) fs.cpSync(INCIDENT, path.join(ws, name), { recursive: true });
   fs.mkdirSync(path.join(ws, 'vcl'), { recursive: true });
   fs.writeFileSync(path.join(ws, 'vcl', 'default.vcl'), VCL);
+  fs.writeFileSync(path.join(ws, 'vcl', 'broken.vcl'), VCL_BROKEN);
   fs.mkdirSync(path.join(ws, 'big'), { recursive: true });
   fs.writeFileSync(path.join(ws, 'big', 'nginx.conf'), bigConfig());
 }

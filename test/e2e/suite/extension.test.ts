@@ -178,6 +178,31 @@ describe('cachelint in the VS Code extension host', () => {
     assert.ok(names.includes('sub vcl_backend_response') && names.includes('backend app'), `subs in the outline: ${JSON.stringify(names)}`);
   });
 
+  it('VCL: a syntax error is reported; hover on vcl_recv shows the built-in behaviour; completion follows the sub; call goes to the sub', async () => {
+    const broken = await open('vcl', 'broken.vcl');
+    const [syntax] = await diagnosticsWhen(broken.uri, 'vcl/syntax', (d) => withRule(d, 'vcl/syntax').length === 1);
+    assert.equal(syntax.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(syntax.range.start.line, broken.positionAt(broken.getText().lastIndexOf('}')).line, 'at the closing brace, as varnishd reports it');
+    assert.match(syntax.message, /Expected ';' got '}'/);
+
+    const doc = await open('vcl', 'default.vcl');
+    const recv = await hoverText(doc.uri, positionOf(doc, 'vcl_recv', 2));
+    assert.match(recv, /built-in subroutine/);
+    assert.match(recv, /\| falls through \| the built-in still runs/);
+    const variable = await hoverText(doc.uri, positionOf(doc, 'req.url', 2));
+    assert.match(variable, /\*\*req\.url\*\* — `STRING`/);
+
+    const items = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, positionOf(doc, 'call strip_cookies'));
+    const labels = items.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.ok(labels.includes('req.url'), 'req.url offered in vcl_recv');
+    assert.ok(!labels.includes('beresp.ttl'), 'beresp.ttl not offered in vcl_recv');
+
+    const defs = await vscode.commands.executeCommand<Array<vscode.Location | vscode.LocationLink>>('vscode.executeDefinitionProvider', doc.uri, positionOf(doc, 'strip_cookies;', 2));
+    const target = defs.map((d) => ('targetUri' in d ? d.targetRange : d.range))[0];
+    assert.ok(target, 'a definition');
+    assert.equal(target.start.line, positionOf(doc, 'sub strip_cookies').line);
+  });
+
   it('opens nginx.conf as language nginx and reports the incident with rule ids, ranges and severities', async () => {
     const main = await open('incident', 'nginx.conf');
     assert.equal(main.languageId, 'nginx');
