@@ -91,11 +91,16 @@ function analyzeWithCache(entries: string[], opts: AnalyzeOptions, cache: Map<st
   }
 
   // VCL: each main file is one program (with what it includes); a file another program includes is read there.
-  const vclCovered = new Set<string>();
   const version = opts.settings.varnishVersion;
+  const vclOpts = { provider: opts.provider, vclPath: opts.settings.vclPath.length ? opts.settings.vclPath : undefined, varnishVersion: version, cache: vclCache };
+  const vclBuilt = new Map(vclEntries.map((e) => [e, buildVclModel([e], vclOpts)] as const));
+  // An entry another entry includes is read inside that program only (whatever order the entries came in).
+  const includedByOther = new Set<string>();
+  for (const [e, m] of vclBuilt) for (const p of m.files.keys()) if (p !== e) includedByOther.add(p);
+  const vclCovered = new Set<string>();
   for (const entry of vclEntries) {
-    if (vclCovered.has(entry)) continue;
-    const vcl = buildVclModel([entry], { provider: opts.provider, vclPath: opts.settings.vclPath.length ? opts.settings.vclPath : undefined, varnishVersion: version, cache: vclCache });
+    if (vclCovered.has(entry) || (includedByOther.has(entry) && vclEntries.some((o) => o !== entry && vclBuilt.get(o)!.files.has(entry) && !vclBuilt.get(entry)!.files.has(o)))) continue;
+    const vcl = vclBuilt.get(entry)!;
     for (const [p, f] of vcl.files) {
       vclCovered.add(p);
       files.set(p, { path: p, text: f.text, dialect: 'vcl', lines: f.lines });
@@ -105,7 +110,7 @@ function analyzeWithCache(entries: string[], opts: AnalyzeOptions, cache: Map<st
     for (const rule of RULES) if (rule.dialect === 'vcl') runRule<VclRuleContext>(rule, (c) => rule.check(c), base);
   }
   const suppressions = new Suppressions(files);
-  const kept = dedupe(findings).filter((f) => !suppressions.silences(f));
+  const kept = dedupe(supersede(findings)).filter((f) => !suppressions.silences(f));
   const unusedSetting = opts.settings.rules[unusedSuppression.id];
   if (unusedSetting !== 'off') {
     const failed = new Set(internalErrors.map((e) => e.slice(0, e.indexOf(':'))));
@@ -152,6 +157,17 @@ function rootEntries(entries: string[], all: NginxModel, build: (list: string[])
     kept.set(e, reach);
   }
   return entries.filter((e) => kept.has(e));
+}
+
+/** Rules whose findings replace another rule's on the same text (a more specific diagnosis, with a fix). */
+const SUPERSEDES: Record<string, string> = { 'vcl/removed-syntax': 'vcl/syntax' };
+
+function supersede(findings: Finding[]): Finding[] {
+  const specific = findings.filter((f) => f.ruleId in SUPERSEDES);
+  if (specific.length === 0) return findings;
+  return findings.filter(
+    (f) => !specific.some((s) => SUPERSEDES[s.ruleId] === f.ruleId && s.path === f.path && s.range.start < f.range.end + 1 && f.range.start < s.range.end + 1),
+  );
 }
 
 function dedupe(findings: Finding[]): Finding[] {
