@@ -12,7 +12,7 @@ const CORPUS = process.env.CACHELINT_CORPUS ?? path.join(__dirname, '../../../sh
 const available = fs.existsSync(path.join(CORPUS, 'LABELS.tsv'));
 const COMPILER = new Set(['vcl/syntax', 'vcl/missing-version', 'vcl/invalid-return', 'vcl/variable-not-in-scope', 'vcl/removed-syntax', 'vcl/undefined-reference', 'vcl/unused-declaration']);
 /** Flagged share of the VCL varnishd rejects, measured when this test was written; it must not drop. */
-const MIN_FLAGGED = 0.5;
+const MIN_FLAGGED = 0.59;
 
 /** Test-suite blocks compiled with vcc_err_unref off: unused declarations are allowed there. */
 function unrefOff(): Set<string> {

@@ -16,6 +16,19 @@ export default defineVclRule({
     },
   },
   check(ctx) {
+    // What the compiler refuses before reading the statements: unreadable or cyclic includes, a custom sub
+    // defined twice.
+    for (const p of ctx.model.problems) {
+      if (p.kind === 'include-missing' || p.kind === 'include-cycle' || p.kind === 'sub-redefined') {
+        ctx.report({ path: p.file, range: p.range, message: `${p.message.replace(/\.$/, '')}: varnishd will not load this VCL.`, related: p.related?.map((r) => ({ path: r.file, range: r.range, message: r.message })) });
+      }
+    }
+    // Inline C is refused unless the vcc_allow_inline_c parameter is on (it is off by default).
+    for (const file of ctx.model.files.values()) {
+      for (const t of file.tree.tokens) {
+        if (t.kind === 'csrc') ctx.report({ path: file.path, range: { start: t.start, end: Math.min(t.end, t.start + 2) }, message: 'Inline-C not allowed: varnishd refuses C{ }C unless its vcc_allow_inline_c parameter is on.', severity: 'warning' });
+      }
+    }
     for (const file of ctx.model.files.values()) {
       for (const e of file.tree.errors) {
         ctx.report({ path: file.path, range: e.range.end > e.range.start ? e.range : { start: e.range.start, end: Math.min(file.text.length, e.range.start + 1) }, message: `${e.message}: varnishd will not load this VCL.` });
