@@ -180,7 +180,7 @@ describe('cachelint in the VS Code extension host', () => {
 
   it('VCL: a syntax error is reported; hover on vcl_recv shows the built-in behaviour; completion follows the sub; call goes to the sub', async () => {
     const broken = await open('vcl', 'broken.vcl');
-    const [syntax] = await diagnosticsWhen(broken.uri, 'vcl/syntax', (d) => withRule(d, 'vcl/syntax').length === 1);
+    const [syntax] = withRule(await diagnosticsWhen(broken.uri, 'vcl/syntax', (d) => withRule(d, 'vcl/syntax').length === 1), 'vcl/syntax');
     assert.equal(syntax.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(syntax.range.start.line, broken.positionAt(broken.getText().lastIndexOf('}')).line, 'at the closing brace, as varnishd reports it');
     assert.match(syntax.message, /Expected ';' got '}'/);

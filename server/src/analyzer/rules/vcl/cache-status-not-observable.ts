@@ -42,7 +42,7 @@ export default defineVclRule({
     ctx.report({
       path: deliver ? deliver.file : main.path,
       range: deliver ? deliver.range : model.version.range,
-      message: `${deliver ? 'vcl_deliver sets' : 'There is no vcl_deliver that sets'} no header from obj.hits (such as X-Cache: HIT/MISS): whether responses come from cache is invisible without varnishstat, so a cookie, Vary or TTL mistake that makes everything a MISS goes unnoticed. Add an X-Cache header from obj.hits.`,
+      message: `${deliver ? 'vcl_deliver sets no header from obj.hits' : 'There is no vcl_deliver, so no header shows obj.hits'} (such as X-Cache: HIT/MISS): whether responses come from cache is invisible without varnishstat, so a cookie, Vary or TTL mistake that makes everything a MISS goes unnoticed. Add an X-Cache header from obj.hits.`,
       fixes: [{ title: 'Add an X-Cache: HIT/MISS header in vcl_deliver', safe: true, edits: [edit] }],
     });
   },
