@@ -14,7 +14,7 @@ import { buildVclModel, type VclFile, type VclModel } from './vcl/model';
 import { vclCompletions, vclDefinition, vclHover, vclOutlineOf, vclReferences, type VclCompletion, type VclProgram } from './vclFeatures';
 import { collectEdits, applyTextEdits, insertLineBefore } from './fixes';
 import { HoverModel, cacheSummary, nginxHover, policyCard, enclosingPolicyScope } from './hover';
-import { nginxOutline, vclOutline } from './outline';
+import { nginxOutline } from './outline';
 
 export interface AnalyzeOptions {
   provider: FileProvider;
@@ -129,7 +129,7 @@ function analyzeWithCache(entries: string[], opts: AnalyzeOptions, cache: Map<st
   for (const p of model.all) if (!placedOf.has(p.d)) placedOf.set(p.d, p);
   const vcl = new Map<string, VclProgram>();
   for (const m of vclModels) for (const p of m.files.keys()) if (!vcl.has(p)) vcl.set(p, { model: m, version: opts.settings.varnishVersion });
-  internals.set(result, { model, zones, placedOf, parsed: model.files, vcl });
+  internals.set(result, { model, zones, policies: ctxBase.policies, placedOf, parsed: model.files, vcl });
   return result;
 }
 
@@ -286,7 +286,7 @@ export function outline(result: AnalysisResult, path: string): OutlineSymbol[] {
   if (f.dialect === 'vcl') {
     const program = internals.get(result)?.vcl.get(path);
     const file = program?.model.files.get(path);
-    return file ? vclOutlineOf(file) : vclOutline(f.text);
+    return file ? vclOutlineOf(file) : [];
   }
   const parsed = internals.get(result)?.parsed.get(path);
   return parsed ? nginxOutline(parsed.tree.children) : [];

@@ -1,6 +1,6 @@
 // Hover content: directive and variable docs, and the effective cache policy card.
 import type { NginxModel, Placed, Scope } from './nginx/model';
-import { CACHE_FAMILIES, CachePolicy, ZoneDef, activePolicies, effective, own, policyFor, variablesIn } from './nginx/policy';
+import { CACHE_FAMILIES, CachePolicy, ZoneDef, effective, own, policyFor, variablesIn } from './nginx/policy';
 import { configId, siteNames, zoneUsers, type ZoneUser } from './nginx/servers';
 import { describeTime } from './nginx/units';
 import { KEYS_PER_MB } from './nginx/zoneSizing';
@@ -13,6 +13,8 @@ import { basename, dirname, relative } from './text/paths';
 export interface HoverModel {
   model: NginxModel;
   zones: Map<string, ZoneDef[]>;
+  /** The analysis's active policies (`activePolicies`), so hovers do not compute them again. */
+  policies: CachePolicy[];
   placedOf: Map<object, Placed>;
 }
 
@@ -88,7 +90,7 @@ const usersCache = new WeakMap<HoverModel, Map<string, ZoneUser[]>>();
 /** The server blocks whose locations use each zone (computed once per analysis). */
 function usersOf(hm: HoverModel): Map<string, ZoneUser[]> {
   let users = usersCache.get(hm);
-  if (!users) usersCache.set(hm, (users = zoneUsers(activePolicies(hm.model, hm.zones))));
+  if (!users) usersCache.set(hm, (users = zoneUsers(hm.policies)));
   return users;
 }
 
