@@ -416,13 +416,25 @@ class Parser {
     return name;
   }
 
+  /** A declaration whose name is missing: the rest of it, from its keyword, as junk. */
+  private junkFrom(kw: Token): Decl {
+    const j = this.junk();
+    return { ...j, start: kw.start };
+  }
+
+  /** Whether a `{` opens the declaration's block here; otherwise reports it and skips to the next declaration. */
+  private blockOpens(): boolean {
+    const t = this.cur();
+    if (this.isOp(t, '{')) return true;
+    this.errorAt(t, `Expected '{' got ${this.describe(t)}`);
+    if (t && !this.isTopKeyword()) this.junk();
+    return false;
+  }
+
   private backend(): Decl {
     const kw = this.advance();
     const name = this.declName('backend');
-    if (!name) {
-      const j = this.junk();
-      return { ...j, start: kw.start };
-    }
+    if (!name) return this.junkFrom(kw);
     const node: BackendDecl = { type: 'backend', name, none: false, fields: [], start: kw.start, end: name.end };
     const t = this.cur();
     if (this.isId(t, 'none') || this.isId(t, 'None')) {
@@ -432,9 +444,7 @@ class Parser {
       node.end = this.prevEnd();
       return node;
     }
-    if (!this.isOp(t, '{')) {
-      this.errorAt(t, `Expected '{' got ${this.describe(t)}`);
-      if (t && !this.isTopKeyword()) this.junk();
+    if (!this.blockOpens()) {
       node.end = this.prevEnd();
       return node;
     }
@@ -455,14 +465,8 @@ class Parser {
   private probe(): Decl {
     const kw = this.advance();
     const name = this.declName('backend probe');
-    if (!name) {
-      const j = this.junk();
-      return { ...j, start: kw.start };
-    }
-    const t = this.cur();
-    if (!this.isOp(t, '{')) {
-      this.errorAt(t, `Expected '{' got ${this.describe(t)}`);
-      if (t && !this.isTopKeyword()) this.junk();
+    if (!name) return this.junkFrom(kw);
+    if (!this.blockOpens()) {
       const body: ProbeBody = { fields: [], open: this.prevEnd(), start: this.prevEnd(), end: this.prevEnd() };
       return { type: 'probe', name, body, start: kw.start, end: this.prevEnd() };
     }
@@ -596,10 +600,7 @@ class Parser {
   private acl(): Decl {
     const kw = this.advance();
     const name = this.declName('ACL');
-    if (!name) {
-      const j = this.junk();
-      return { ...j, start: kw.start };
-    }
+    if (!name) return this.junkFrom(kw);
     const node: AclDecl = { type: 'acl', name, flags: [], entries: [], includes: [], start: kw.start, end: name.end };
     while (this.isOp(this.cur(), '+') || this.isOp(this.cur(), '-')) {
       const sign = this.advance();
@@ -711,14 +712,8 @@ class Parser {
   private sub(): Decl {
     const kw = this.advance();
     const name = this.declName('subroutine');
-    if (!name) {
-      const j = this.junk();
-      return { ...j, start: kw.start };
-    }
-    const t = this.cur();
-    if (!this.isOp(t, '{')) {
-      this.errorAt(t, `Expected '{' got ${this.describe(t)}`);
-      if (t && !this.isTopKeyword()) this.junk();
+    if (!name) return this.junkFrom(kw);
+    if (!this.blockOpens()) {
       const body: Block = { type: 'block', open: this.prevEnd(), body: [], start: this.prevEnd(), end: this.prevEnd() };
       return { type: 'sub', name, body, start: kw.start, end: this.prevEnd() };
     }
