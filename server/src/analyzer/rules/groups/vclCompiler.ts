@@ -7,5 +7,6 @@ import variableNotInScope from '../vcl/variable-not-in-scope';
 import removedSyntax from '../vcl/removed-syntax';
 import undefinedReference from '../vcl/undefined-reference';
 import unusedDeclaration from '../vcl/unused-declaration';
+import typeError from '../vcl/type-error';
 
-export const VCL_COMPILER_RULES: readonly Rule[] = [syntax, missingVersion, invalidReturn, variableNotInScope, removedSyntax, undefinedReference, unusedDeclaration];
+export const VCL_COMPILER_RULES: readonly Rule[] = [syntax, missingVersion, invalidReturn, variableNotInScope, removedSyntax, undefinedReference, unusedDeclaration, typeError];
