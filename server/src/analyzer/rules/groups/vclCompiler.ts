@@ -7,6 +7,7 @@ import variableNotInScope from '../vcl/variable-not-in-scope';
 import removedSyntax from '../vcl/removed-syntax';
 import undefinedReference from '../vcl/undefined-reference';
 import unusedDeclaration from '../vcl/unused-declaration';
+import invalidValue from '../vcl/invalid-value';
 import typeError from '../vcl/type-error';
 
-export const VCL_COMPILER_RULES: readonly Rule[] = [syntax, missingVersion, invalidReturn, variableNotInScope, removedSyntax, undefinedReference, unusedDeclaration, typeError];
+export const VCL_COMPILER_RULES: readonly Rule[] = [syntax, missingVersion, invalidReturn, variableNotInScope, removedSyntax, undefinedReference, unusedDeclaration, invalidValue, typeError];
