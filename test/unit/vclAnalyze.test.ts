@@ -35,3 +35,21 @@ test('a Varnish 3 idiom gets the removed-syntax finding (with its fix) instead o
   assert.deepEqual(at('vcl/removed-syntax'), [4]);
   assert.deepEqual(at('vcl/syntax'), []);
 });
+
+test('the varnishd parameters VCC reads decide what is an error: vcc_allow_inline_c and vcc_err_unref', () => {
+  const text = `vcl 4.1;\nbackend app { .host = "127.0.0.1"; }\nacl office { "10.0.0.0"/8; }\nsub vcl_recv {\n    C{ VRT_log(ctx, "x"); }C\n}\n`;
+  const run = (vcc: { allowInlineC: boolean; errUnref: boolean }) => {
+    const settings = { ...defaultSettings(), vcc };
+    const r = analyzeEntries(['/v/p.vcl'], { provider: createOverlayProvider(createNodeFileProvider(), new Map([['/v/p.vcl', text]])), settings });
+    return r.findings.filter((f) => f.ruleId === 'vcl/syntax' || f.ruleId === 'vcl/unused-declaration').map((f) => `${f.ruleId} ${f.severity}`);
+  };
+  assert.deepEqual(run({ allowInlineC: false, errUnref: true }).sort(), ['vcl/syntax error', 'vcl/unused-declaration error']);
+  assert.deepEqual(run({ allowInlineC: true, errUnref: false }), ['vcl/unused-declaration warning']);
+});
+
+test('an unterminated inline C block is a syntax error even where inline C is allowed', () => {
+  const text = `vcl 4.1;\nbackend app { .host = "127.0.0.1"; }\nC{ static int x;\n`;
+  const settings = { ...defaultSettings(), vcc: { allowInlineC: true, errUnref: true } };
+  const r = analyzeEntries(['/v/c.vcl'], { provider: createOverlayProvider(createNodeFileProvider(), new Map([['/v/c.vcl', text]])), settings });
+  assert.deepEqual(r.findings.filter((f) => f.ruleId === 'vcl/syntax').map((f) => f.message.split(':')[0]), ['Unterminated inline C source, starting at']);
+});

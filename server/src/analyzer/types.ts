@@ -68,7 +68,19 @@ export interface Settings {
   varnishVersion: VarnishVersion;
   /** Varnish's `vcl_path`: directories searched for relative includes; empty: the main file's directory. */
   vclPath: string[];
+  /** The varnishd parameters that change what VCC accepts. */
+  vcc: VccParameters;
 }
+
+/** varnishd parameters read by the VCL compiler (`varnishd -p name=value`). */
+export interface VccParameters {
+  /** `vcc_allow_inline_c` (default off): inline C `C{ … }C` is accepted. */
+  allowInlineC: boolean;
+  /** `vcc_err_unref` (default on): an unused sub, ACL, backend or probe is an error rather than a warning. */
+  errUnref: boolean;
+}
+
+export const DEFAULT_VCC: VccParameters = { allowInlineC: false, errUnref: true };
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
   tinyTtlSeconds: 10,
@@ -79,7 +91,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
 };
 
 export function defaultSettings(): Settings {
-  return { rules: {}, thresholds: { ...DEFAULT_THRESHOLDS }, extraDirectives: [], varnishVersion: '7.1', vclPath: [] };
+  return { rules: {}, thresholds: { ...DEFAULT_THRESHOLDS }, extraDirectives: [], varnishVersion: '7.1', vclPath: [], vcc: { ...DEFAULT_VCC } };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { AnalysisResult, RuleInfo } from '../analyzer/api';
 import { LineIndex } from '../analyzer/text/lineIndex';
 import { DEFAULT_THRESHOLDS, defaultSettings } from '../analyzer/types';
 import { VARNISH_VERSIONS, type VarnishVersion } from '../analyzer/vcl/data/versions';
-import type { Dialect, FileProvider, Finding, Settings, SeveritySetting, TextEdit, Thresholds } from '../analyzer/types';
+import type { Dialect, FileProvider, Finding, Settings, SeveritySetting, TextEdit, Thresholds, VccParameters } from '../analyzer/types';
 import {
   createOverlayProvider,
   decodeText,
@@ -73,6 +73,7 @@ interface Options {
   extraDirectives: string[];
   thresholds: Partial<Thresholds>;
   varnishVersion?: VarnishVersion;
+  vcc: Partial<VccParameters>;
   vclPath: string[];
   stdin: boolean;
   stdinFilename?: string;
@@ -98,6 +99,8 @@ Options:
   --extra-directive NAME   accept a third-party module directive (repeatable)
   --varnish-version V      check VCL against Varnish 6.0, 7.1 (default) or 8.0
   --vcl-path DIR[:DIR]     Varnish's vcl_path for relative VCL includes
+  --varnish-param P=on|off a varnishd parameter VCC reads: vcc_allow_inline_c
+                           (default off), vcc_err_unref (default on)
   --threshold NAME=NUMBER  tune a rule threshold (repeatable): tinyTtlSeconds,
                            errorTtlSeconds, shortTtlSeconds, minMaxSizeMB,
                            averageObjectKB
@@ -117,7 +120,7 @@ Exit codes: 0 no error-level finding and no more warnings than --max-warnings;
 `;
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { format: 'text', fix: false, unsafeFixes: false, rules: {}, extraDirectives: [], thresholds: {}, vclPath: [], stdin: false, inputs: [], lintOnly: [] };
+  const o: Options = { format: 'text', fix: false, unsafeFixes: false, rules: {}, extraDirectives: [], thresholds: {}, vclPath: [], vcc: {}, stdin: false, inputs: [], lintOnly: [] };
   let formatSeen = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -189,6 +192,13 @@ function parseArgs(argv: string[]): Options {
         o.varnishVersion = v as VarnishVersion;
         break;
       }
+      case '--varnish-param': {
+        const v = value();
+        const m = /^(vcc_allow_inline_c|vcc_err_unref)=(on|off|true|false)$/.exec(v);
+        if (!m) throw new CliError(`unknown --varnish-param '${v}' (use vcc_allow_inline_c=on|off or vcc_err_unref=on|off)`);
+        o.vcc[m[1] === 'vcc_allow_inline_c' ? 'allowInlineC' : 'errUnref'] = m[2] === 'on' || m[2] === 'true';
+        break;
+      }
       case '--vcl-path': {
         o.vclPath.push(...value().split(':').filter(Boolean).map((d) => nodePath.resolve(d)));
         break;
@@ -242,6 +252,7 @@ function settingsFrom(o: Options): Settings {
   s.thresholds = { ...s.thresholds, ...o.thresholds };
   if (o.varnishVersion) s.varnishVersion = o.varnishVersion;
   s.vclPath = [...o.vclPath];
+  s.vcc = { ...s.vcc, ...o.vcc };
   return s;
 }
 

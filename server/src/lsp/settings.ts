@@ -71,6 +71,11 @@ export function parseSettings(raw: unknown): ServerSettings {
   const vclPath = lookup(raw, 'varnish.vclPath');
   if (Array.isArray(vclPath)) out.analyzer.vclPath = vclPath.filter((d): d is string => typeof d === 'string' && d.trim() !== '').map((d) => d.trim());
 
+  const inlineC = lookup(raw, 'varnish.allowInlineC');
+  if (typeof inlineC === 'boolean') out.analyzer.vcc.allowInlineC = inlineC;
+  const errUnref = lookup(raw, 'varnish.errUnref');
+  if (typeof errUnref === 'boolean') out.analyzer.vcc.errUnref = errUnref;
+
   const maxKB = lookup(raw, 'maxFileSizeKB');
   if (typeof maxKB === 'number' && Number.isFinite(maxKB) && maxKB > 0) out.maxFileSizeKB = maxKB;
 

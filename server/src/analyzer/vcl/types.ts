@@ -4,7 +4,8 @@
 // An expression whose parts cannot be typed here (a VMOD this file does not describe, an undefined name, a parse
 // error) yields `undefined` and is never reported: the checker only speaks when it knows what VCC will say.
 import type { Range, VclModel } from './model';
-import type { BinaryExpr, CallExpr, Expr, NameExpr, Statement } from './tree';
+import type { BinaryExpr, CallExpr, Expr, NameExpr, Statement, StringExpr } from './tree';
+import { regexError } from './regex';
 import { unparen } from './tree';
 import { forEachStatement, vclSyntax } from './checks';
 import { lookupFunction, lookupVariable, type VarnishVersion, type VclSyntax } from './data';
@@ -261,6 +262,12 @@ export class TypeChecker {
     return t;
   }
 
+  /** A regex literal PCRE2 would refuse. */
+  private regex(pattern: string, at: Range): void {
+    const err = regexError(pattern);
+    if (err) throw new Problem(at, `Regexp compilation error: ${err.message} at offset ${err.offset} of "${pattern.length > 40 ? pattern.slice(0, 40) + '…' : pattern}".`);
+  }
+
   private stringify(t: VType, e: Expr): void {
     const msg = NO_STRING[t];
     if (msg) throw new Problem(e, msg);
@@ -304,8 +311,13 @@ export class TypeChecker {
     const opRange = e.opRange;
     if (l === 'STRINGS') {
       if (op === '~' || op === '!~') {
-        // A regex: a string literal (several joined with '+' are left to varnishd).
-        if (unparen(e.right).type === 'binary') return 'BOOL';
+        // A regex: a string literal, or several joined with '+'.
+        const parts = literalChain(e.right);
+        if (parts) {
+          this.regex(parts.map((p) => p.value).join(''), e.right);
+          return 'BOOL';
+        }
+        if (unparen(e.right).type === 'binary') return undefined;
         return this.expr0(e.right, 'REGEX') === undefined ? undefined : 'BOOL';
       }
       const r = this.add(e.right, 'STRINGS');
@@ -388,7 +400,10 @@ export class TypeChecker {
         return 'BLOB';
       case 'string':
         if (want === 'IP') return 'IP';
-        if (want === 'REGEX') return 'REGEX';
+        if (want === 'REGEX') {
+          this.regex(e.value, e);
+          return 'REGEX';
+        }
         return 'STRINGS';
       case 'number': {
         if (e.raw.startsWith('-') && !['INT', 'REAL', 'DURATION', 'STRINGS'].includes(want)) {
@@ -565,6 +580,16 @@ export class TypeChecker {
     if (!KNOWN_TYPES.has(t)) return;
     this.expr0(value, t as VType);
   }
+}
+
+/** The string literals of `"a" + "b" + …`, or undefined when anything else is part of it. */
+function literalChain(e: Expr): StringExpr[] | undefined {
+  const x = unparen(e);
+  if (x.type === 'string') return [x];
+  if (x.type !== 'binary' || x.op !== '+') return undefined;
+  const l = literalChain(x.left);
+  const r = literalChain(x.right);
+  return l && r ? [...l, ...r] : undefined;
 }
 
 function imported(model: VclModel, alias: string): string {

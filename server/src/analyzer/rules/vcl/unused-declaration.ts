@@ -116,10 +116,12 @@ export default defineVclRule({
         const message = direct.length
           ? `Unused ${d.kind} ${d.name}: only ${andList(direct.map(label))} ${direct.length > 1 ? 'use' : 'uses'} it, and nothing uses ${direct.length > 1 ? 'those' : 'that'}, so it never takes effect; varnishd rejects it as soon as ${direct.length > 1 ? 'they are' : 'that is'} removed (vcc_err_unref), and the VCL does not load as it is. Use ${d.name} from code that runs, or remove it together with ${andList(direct.map(label))}.`
           : `Unused ${d.kind} ${d.name}, defined: nothing references it, and varnishd refuses to load a VCL with an unused ${d.kind} (vcc_err_unref). ${HOW[d.kind](d.name).replace(/^./, (c) => c.toUpperCase())}, or remove it.`;
+        const lenient = !ctx.settings.vcc.errUnref;
         ctx.report({
           path: def.file,
           range: def.range,
-          message,
+          message: lenient ? `Unused ${d.kind} ${d.name}: nothing that runs references it, so it has no effect (varnishd only warns, as vcc_err_unref is off). ${HOW[d.kind](d.name).replace(/^./, (c) => c.toUpperCase())}, or remove it.` : message,
+          severity: lenient ? 'warning' : undefined,
           fixes,
           related: direct.flatMap((u) => (decls.get(u)?.defs ?? []).map((ud) => ({ path: ud.file, range: ud.range, message: `${label(u)} uses ${d.name} but is itself unused` }))),
         });
