@@ -29,6 +29,7 @@ describe('usage errors exit 2 with one line on stderr', () => {
   test('--rule with an unknown severity', () => run(['--rule', 'nginx/cache-key-volatile-variable=loud', 'nginx.conf'], /loud/));
   test('--threshold without NAME=NUMBER', () => run(['--threshold', 'shortTtlSeconds', 'nginx.conf'], /--threshold/));
   test('--threshold with an unknown name', () => run(['--threshold', 'hugeTtl=5', 'nginx.conf'], /hugeTtl/));
+  test('--only with an unknown rule', () => run(['--only', 'nginx/no-such-rule', 'nginx.conf'], /no-such-rule/));
   test('--varnish-param with an unknown parameter', () => run(['--varnish-param', 'vcc_feature=on', 'nginx.conf'], /vcc_feature/));
   test('--max-warnings that is not a number', () => run(['--max-warnings', 'many', 'nginx.conf'], /--max-warnings/));
   test('--unsafe-fixes without --fix', () => run(['--unsafe-fixes', 'nginx.conf'], /--unsafe-fixes/));
@@ -150,11 +151,15 @@ describe('--threshold tunes a rule', () => {
 describe('--varnish-param sets what varnishd accepts', () => {
   const dir = tmpDir();
   writeTree(dir, { 'default.vcl': 'vcl 4.1;\nbackend app { .host = "127.0.0.1"; }\nsub vcl_recv {\n    C{ VRT_log(ctx, "x"); }C\n}\n' });
-  const ids = (args: string[]) => {
+  const ids = (args: string[]): string[] => {
     const r = cli(['--format', 'json', ...args, 'default.vcl'], { cwd: dir });
     assert.ok(r.code === 0 || r.code === 1, r.stderr);
     return JSON.parse(r.stdout).files.flatMap((f: { findings: { ruleId: string }[] }) => f.findings.map((x) => x.ruleId));
   };
+  test('--only keeps one rule', () => {
+    assert.ok(ids([]).some((id: string) => id !== 'vcl/syntax'));
+    assert.deepEqual([...new Set(ids(['--only', 'vcl/syntax']))], ['vcl/syntax']);
+  });
   test('inline C is an error by default and accepted with vcc_allow_inline_c=on', () => {
     assert.ok(ids([]).includes('vcl/syntax'));
     assert.ok(!ids(['--varnish-param', 'vcc_allow_inline_c=on']).includes('vcl/syntax'));

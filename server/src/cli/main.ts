@@ -74,6 +74,8 @@ interface Options {
   thresholds: Partial<Thresholds>;
   varnishVersion?: VarnishVersion;
   vcc: Partial<VccParameters>;
+  /** --only: every other rule is off. */
+  only: string[];
   vclPath: string[];
   stdin: boolean;
   stdinFilename?: string;
@@ -96,6 +98,7 @@ Options:
   --max-warnings N         exit 1 when there are more than N warnings
   --rule ID=SEVERITY       set a rule's severity: off, hint, info, warning or error
                            (repeatable)
+  --only ID                report (and with --fix, fix) only this rule (repeatable)
   --extra-directive NAME   accept a third-party module directive (repeatable)
   --varnish-version V      check VCL against Varnish 6.0, 7.1 (default) or 8.0
   --vcl-path DIR[:DIR]     Varnish's vcl_path for relative VCL includes
@@ -120,7 +123,7 @@ Exit codes: 0 no error-level finding and no more warnings than --max-warnings;
 `;
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { format: 'text', fix: false, unsafeFixes: false, rules: {}, extraDirectives: [], thresholds: {}, vclPath: [], vcc: {}, stdin: false, inputs: [], lintOnly: [] };
+  const o: Options = { format: 'text', fix: false, unsafeFixes: false, rules: {}, extraDirectives: [], thresholds: {}, vclPath: [], vcc: {}, only: [], stdin: false, inputs: [], lintOnly: [] };
   let formatSeen = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -192,6 +195,10 @@ function parseArgs(argv: string[]): Options {
         o.varnishVersion = v as VarnishVersion;
         break;
       }
+      case '--only': {
+        o.only.push(value());
+        break;
+      }
       case '--varnish-param': {
         const v = value();
         const m = /^(vcc_allow_inline_c|vcc_err_unref)=(on|off|true|false)$/.exec(v);
@@ -237,12 +244,16 @@ function parseArgs(argv: string[]): Options {
 }
 
 /** Rejects rule ids the registry does not know; any id is accepted while the registry is empty. */
-function checkRuleIds(rules: Record<string, SeveritySetting>, registry: RuleInfo[]): void {
+function checkRuleIds(o: Options, registry: RuleInfo[]): void {
   if (registry.length === 0) return;
   const known = new Set(registry.map((r) => r.id));
-  for (const id of Object.keys(rules)) {
+  for (const id of Object.keys(o.rules)) {
     if (!known.has(id)) throw new CliError(`unknown rule '${id}' in --rule (known rules are listed in docs/rules/README.md)`);
   }
+  for (const id of o.only) {
+    if (!known.has(id)) throw new CliError(`unknown rule '${id}' in --only (known rules are listed in docs/rules/README.md)`);
+  }
+  if (o.only.length) for (const r of registry) if (!o.only.includes(r.id)) o.rules[r.id] = 'off';
 }
 
 function settingsFrom(o: Options): Settings {
@@ -679,7 +690,7 @@ export function run(argv: string[]): Outcome {
     if (opts.includes('--help') || opts.includes('-h')) return { stdout: HELP, code: 0 };
     if (opts.includes('--version')) return { stdout: `${VERSION}\n`, code: 0 };
     const o = parseArgs(rest);
-    checkRuleIds(o.rules, ruleRegistry());
+    checkRuleIds(o, ruleRegistry());
     if (isExplain) return explain(o, cwd);
     if (o.unsafeFixes && !o.fix) throw new CliError('--unsafe-fixes needs --fix');
     if (o.stdinFilename !== undefined && !o.stdin) throw new CliError('--stdin-filename needs --stdin or -');
