@@ -129,10 +129,12 @@ async function prove(s: Scenario, root: string): Promise<LiveResult> {
   fs.chmodSync(dir, 0o755);
   try {
     const before = await phase(s, path.join(dir, 'before'), false);
-    const after = await phase(s, path.join(dir, 'after'), true);
-    const r: LiveResult = { ...base, before, after, beforeText: s.show(before), afterText: s.show(after) };
+    // A rule without a quick-fix (its docs give the rewrite): the harm is what is proven.
+    const fixable = RULES.find((r) => r.id === s.rule)?.meta.fix !== 'none';
+    const after = fixable ? await phase(s, path.join(dir, 'after'), true) : undefined;
+    const r: LiveResult = { ...base, before, after, beforeText: s.show(before), afterText: after ? s.show(after) : 'no quick-fix (the rule\'s docs give the rewrite)' };
     if (!s.harmful(before)) r.error = `the harm did not show on the fixture: ${s.show(before)}`;
-    else if (!s.cured(after)) r.error = `the fix did not cure it: ${s.show(after)}`;
+    else if (after && !s.cured(after)) r.error = `the fix did not cure it: ${s.show(after)}`;
     else r.status = 'proven';
     return { ...r, seconds: (Date.now() - t0) / 1000 };
   } catch (err) {

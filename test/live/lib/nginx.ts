@@ -64,7 +64,10 @@ export class NginxSite {
           ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `${k}_temp_path ${path.join(this.dir, 'tmp', k)};`),
         ].join(' ');
         t = t.replace(/^http\s*\{/m, `http { ${inject}`);
-        t = `worker_processes 1; pid ${path.join(this.dir, 'nginx.pid')}; error_log ${path.join(this.dir, 'error.log')} info; events { worker_connections 256; }\n${t}`;
+        // A fixture is an http{} block; a whole nginx.conf (the examples) keeps its main context.
+        t = t.replace(/^\s*pid\s+[^;]*;/gm, '');
+        const main = `pid ${path.join(this.dir, 'nginx.pid')}; error_log ${path.join(this.dir, 'error.log')} info;`;
+        t = /^\s*events\s*\{/m.test(t) ? `${main}\n${t}` : `worker_processes 1; ${main} events { worker_connections 256; }\n${t}`;
       }
       fs.writeFileSync(f, t);
     }
