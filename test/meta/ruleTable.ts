@@ -31,6 +31,34 @@ const FIX_TEXT = {
   none: 'No automatic fix: the right change depends on the application.',
 } as const;
 
+interface LiveEntry {
+  rule: string;
+  scenario: string;
+  status: string;
+  beforeText?: string;
+  afterText?: string;
+  server: string;
+}
+
+/** The latest recorded live proofs (`npm run test:live -- --record`), by rule. */
+let live: Map<string, LiveEntry> | undefined;
+function liveResults(): Map<string, LiveEntry> {
+  if (live) return live;
+  const file = path.join(DOCS, 'live-results.json');
+  if (!fs.existsSync(file)) return (live = new Map());
+  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { results: LiveEntry[] };
+  return (live = new Map(json.results.filter((r) => r.status === 'proven').map((r) => [r.rule, r])));
+}
+
+/** The "Measured" section of a rule page, when the rule was proven on the real server. */
+function measured(r: Rule): string[] {
+  const e = liveResults().get(r.id);
+  if (!e) return [];
+  const server = e.server.replace(/^nginx version: nginx\//, 'nginx ').replace(/^varnish-/, 'Varnish ');
+  const after = r.meta.fix === 'none' ? '' : ` → **${e.afterText}** after cachelint's fix`;
+  return ['## Measured', '', `On ${server} (\`npm run test:live\`), ${e.scenario}: **${e.beforeText}**${after}.`, ''];
+}
+
 function fence(code: string, lang: string): string {
   return ['```' + lang, code.trimEnd(), '```'].join('\n');
 }
@@ -57,6 +85,7 @@ export function rulePage(r: Rule): string {
     '',
     fence(r.meta.docs.good, lang),
     '',
+    ...measured(r),
     '## Fix',
     '',
     FIX_TEXT[r.meta.fix],

@@ -12,12 +12,14 @@ export interface RequestOptions {
   host?: string;
   headers?: Record<string, string>;
   body?: string;
+  /** Connect from this address (Linux routes all of 127.0.0.0/8 to lo: 127.0.0.2 is a client outside an ACL of 127.0.0.1). */
+  localAddress?: string;
 }
 
 export function request(port: number, path: string, o: RequestOptions = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, path, method: o.method ?? 'GET', agent: false, headers: { Host: o.host ?? 'localhost', ...o.headers }, timeout: 15000 },
+      { host: '127.0.0.1', port, path, method: o.method ?? 'GET', agent: false, localAddress: o.localAddress, headers: { Host: o.host ?? 'localhost', ...o.headers }, timeout: 15000 },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
