@@ -104,6 +104,7 @@ async function phase(s: Scenario, dir: string, fix: boolean): Promise<Measure> {
     await site.start();
     const live: Live = {
       backend,
+      port: (l) => (site instanceof NginxSite ? site.port(l) : site.port),
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       get: async (p, o = {}) => {
         const target = site instanceof NginxSite ? site.port(o.listen ?? s.listen) : site.port;

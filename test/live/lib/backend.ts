@@ -5,7 +5,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Route {
-  status?: number;
+  /** The status; a function can change it per request (an outage in the middle of a run). */
+  status?: number | ((req: http.IncomingMessage, n: number) => number);
   /** Response headers; a function gets the request (and the route's request count) to vary them. */
   headers?: Record<string, string | string[]> | ((req: http.IncomingMessage, n: number) => Record<string, string | string[]>);
   /** The body; a function may echo the request (e.g. the Host or Cookie the origin saw). */
@@ -41,7 +42,8 @@ export class Backend {
       const answer = () => {
         const headers = typeof route.headers === 'function' ? route.headers(req, n) : route.headers ?? {};
         const body = typeof route.body === 'function' ? route.body(req, n) : route.body ?? `origin response ${n} for ${req.url}\n`;
-        res.writeHead(route.status ?? 200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body), ...headers });
+        const status = typeof route.status === 'function' ? route.status(req, n) : route.status ?? 200;
+        res.writeHead(status, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body), ...headers });
         res.end(req.method === 'HEAD' ? undefined : body);
       };
       req.resume();

@@ -48,22 +48,25 @@ export class NginxSite {
       for (const m of t.matchAll(/\bupstream\s+([\w.-]+)\s*\{/g)) upstreams.add(m[1]);
     }
     for (const l of listens) this.ports.set(l, await freePort());
+    // An address of one of the fixture's own servers (a second tier in front of the first) keeps pointing there.
+    const own = (hostPort: string): number | undefined => {
+      const m = /^(?:127\.0\.0\.1|localhost):(\d+)$/.exec(hostPort);
+      if (!m) return undefined;
+      const key = [...this.ports.keys()].find((l) => l === m[1] || l.endsWith(`:${m[1]}`));
+      return key === undefined ? undefined : this.ports.get(key);
+    };
+    const origin = (hostPort: string) => `127.0.0.1:${own(hostPort) ?? this.backendPort}`;
     let cacheN = 0;
     for (const f of files) {
       let t = fs.readFileSync(f, 'utf8');
       t = t.replace(/^(\s*)listen\s+([^\s;]+)[^;]*;/gm, (_m, ind: string, addr: string) => `${ind}listen 127.0.0.1:${this.ports.get(addr)};`);
-      t = t.replace(/\b(proxy_pass\s+)https?:\/\/([^/;\s]+)/g, (m, pre: string, host: string) => (upstreams.has(host) ? m.replace(/https:/, 'http:') : `${pre}http://127.0.0.1:${this.backendPort}`));
-      t = t.replace(/(\bupstream\s+[\w.-]+\s*\{)([^}]*)\}/g, (_m, head: string, body: string) => `${head}${body.replace(/^(\s*)server\s+[^;\s]+/gm, `$1server 127.0.0.1:${this.backendPort}`)}}`);
+      t = t.replace(/\b(proxy_pass\s+)https?:\/\/([^/;\s]+)/g, (m, pre: string, host: string) => (upstreams.has(host) ? m.replace(/https:/, 'http:') : `${pre}http://${origin(host)}`));
+      t = t.replace(/(\bupstream\s+[\w.-]+\s*\{)([^}]*)\}/g, (_m, head: string, body: string) => `${head}${body.replace(/^(\s*)server\s+([^;\s]+)/gm, (_x, ind: string, addr: string) => `${ind}server ${origin(addr)}`)}}`);
       t = t.replace(/\b(proxy|fastcgi|uwsgi|scgi)_cache_path\s+\S+/g, (_m, fam: string) => `${fam}_cache_path ${path.join(this.dir, 'cache', String(cacheN++))}`);
-      t = t.replace(/^(\s*)access_log\s+[^;]*;/gm, `$1access_log ${path.join(this.dir, 'access.log')} cachelint_live;`);
       t = t.replace(/^(\s*)error_log\s+[^;]*;/gm, `$1error_log ${path.join(this.dir, 'error.log')} info;`);
       if (f === this.main) {
-        const inject = [
-          `log_format cachelint_live '$request_uri $upstream_cache_status $host';`,
-          `access_log ${path.join(this.dir, 'access.log')} cachelint_live;`,
-          ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `${k}_temp_path ${path.join(this.dir, 'tmp', k)};`),
-        ].join(' ');
-        t = t.replace(/^http\s*\{/m, `http { ${inject}`);
+        const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `${k}_temp_path ${path.join(this.dir, 'tmp', k)};`).join(' ');
+        t = t.replace(/^http\s*\{/m, `http { ${temp}`);
         // A fixture is an http{} block; a whole nginx.conf (the examples) keeps its main context.
         t = t.replace(/^\s*pid\s+[^;]*;/gm, '');
         const main = `pid ${path.join(this.dir, 'nginx.pid')}; error_log ${path.join(this.dir, 'error.log')} info;`;
@@ -82,8 +85,26 @@ export class NginxSite {
     return p;
   }
 
+  /**
+   * Makes each request's cache status readable: one access log, at http level, with $upstream_cache_status (the
+   * fixture's own access_log lines are dropped so nothing is logged twice). Done when the server starts — after
+   * cachelint has read and fixed the copy, so the instrumentation never changes what cachelint sees.
+   */
+  private instrument(): void {
+    for (const f of confFiles(this.dir)) {
+      let t = fs.readFileSync(f, 'utf8');
+      if (t.includes('cachelint_live')) continue;
+      t = t.replace(/^(\s*)access_log\s+[^;]*;/gm, '$1# (access_log moved by the live harness)');
+      if (f === this.main) {
+        t = t.replace(/^http\s*\{/m, `http { log_format cachelint_live '$request_uri $upstream_cache_status $host'; access_log ${path.join(this.dir, 'access.log')} cachelint_live;`);
+      }
+      fs.writeFileSync(f, t);
+    }
+  }
+
   async start(): Promise<void> {
     if (!NGINX) throw new Error('nginx is not installed (apt-get install nginx)');
+    this.instrument();
     // Workers run as nobody when nginx starts as root: the prefix must be theirs to write.
     fs.chmodSync(this.dir, 0o777);
     for (const d of ['tmp', 'cache']) fs.chmodSync(path.join(this.dir, d), 0o777);

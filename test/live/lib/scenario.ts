@@ -11,6 +11,8 @@ export interface Live {
   /** Sends a request to the server under test; `cache` is HIT, MISS, EXPIRED, STALE, UPDATING, BYPASS… or '-'. */
   get(path: string, o?: RequestOptions & { listen?: string }): Promise<Reply & { cache: string }>;
   backend: Backend;
+  /** The port nginx listens on for a listen value of the fixture (Varnish: its only port). */
+  port(listen?: string): number;
   /** Waits, for scenarios about time (a TTL running out); never used to wait for a server. */
   sleep(ms: number): Promise<void>;
 }
