@@ -5,7 +5,7 @@
 // when the first run shows the harm and the second does not. Writes test/live/out/report.json; exits 1 on any
 // failure, and on any behavioural rule with neither a scenario nor a reason in skipped.ts.
 //   node --import tsx test/live/run.ts [rule-substring…] [--record]
-// --record also copies the report to docs/rules/live-results.json, which the rule docs quote.
+// --record also writes test/live/results.json (committed), which the rule docs quote.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -181,7 +181,7 @@ async function main(): Promise<void> {
   const report = { generated: new Date().toISOString(), servers: { nginx: nginxVersion(), varnish: varnishVersion() }, results, skipped };
   fs.mkdirSync(OUT, { recursive: true });
   fs.writeFileSync(path.join(OUT, 'report.json'), JSON.stringify(report, null, 2) + '\n');
-  if (record && !filter.length) fs.writeFileSync(path.join(ROOT, 'docs/rules/live-results.json'), JSON.stringify({ servers: report.servers, results: results.map(({ rule, scenario, status, beforeText, afterText, server }) => ({ rule, scenario, status, beforeText, afterText, server })) }, null, 2) + '\n');
+  if (record && !filter.length) fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify({ servers: report.servers, results: results.map(({ rule, scenario, status, beforeText, afterText, server }) => ({ rule, scenario, status, beforeText, afterText, server })) }, null, 2) + '\n');
   fs.rmSync(root, { recursive: true, force: true });
   console.log(`live: ${proven} proven, ${failed} failed${skipped.length ? `, ${skipped.length - missing} skipped` : ''}`);
   process.exitCode = failed ? 1 : 0;

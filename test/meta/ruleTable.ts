@@ -44,7 +44,7 @@ interface LiveEntry {
 let live: Map<string, LiveEntry> | undefined;
 function liveResults(): Map<string, LiveEntry> {
   if (live) return live;
-  const file = path.join(DOCS, 'live-results.json');
+  const file = path.join(ROOT, 'test', 'live', 'results.json');
   if (!fs.existsSync(file)) return (live = new Map());
   const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { results: LiveEntry[] };
   return (live = new Map(json.results.filter((r) => r.status === 'proven').map((r) => [r.rule, r])));

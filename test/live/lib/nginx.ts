@@ -59,7 +59,12 @@ export class NginxSite {
     let cacheN = 0;
     for (const f of files) {
       let t = fs.readFileSync(f, 'utf8');
-      t = t.replace(/^(\s*)listen\s+([^\s;]+)[^;]*;/gm, (_m, ind: string, addr: string) => `${ind}listen 127.0.0.1:${this.ports.get(addr)};`);
+      t = t.replace(/^(\s*)listen\s+([^\s;]+)([^;]*);/gm, (_m, ind: string, addr: string, flags: string) => {
+        const keep = flags.split(/\s+/).filter((x) => /^(ssl|http2|default_server|default)$/.test(x));
+        return `${ind}listen ${[`127.0.0.1:${this.ports.get(addr)}`, ...keep].join(' ')};`;
+      });
+      // A server without listen would take *:80 (as root): give it its own port on 127.0.0.1.
+      t = await this.listenEverywhere(t);
       t = t.replace(/\b(proxy_pass\s+)https?:\/\/([^/;\s]+)/g, (m, pre: string, host: string) => (upstreams.has(host) ? m.replace(/https:/, 'http:') : `${pre}http://${origin(host)}`));
       t = t.replace(/(\bupstream\s+[\w.-]+\s*\{)([^}]*)\}/g, (_m, head: string, body: string) => `${head}${body.replace(/^(\s*)server\s+([^;\s]+)/gm, (_x, ind: string, addr: string) => `${ind}server ${origin(addr)}`)}}`);
       t = t.replace(/\b(proxy|fastcgi|uwsgi|scgi)_cache_path\s+\S+/g, (_m, fam: string) => `${fam}_cache_path ${path.join(this.dir, 'cache', String(cacheN++))}`);
@@ -76,6 +81,34 @@ export class NginxSite {
     }
     fs.mkdirSync(path.join(this.dir, 'tmp'), { recursive: true });
     fs.mkdirSync(path.join(this.dir, 'cache'), { recursive: true });
+  }
+
+  /** Adds `listen 127.0.0.1:<free port>;` to each http `server {` block that has no listen (registered as `server#N`). */
+  private async listenEverywhere(t: string): Promise<string> {
+    const out: string[] = [];
+    let at = 0;
+    for (const m of t.matchAll(/(^|[;{}\s])server\s*\{/g)) {
+      const open = m.index! + m[0].length - 1;
+      let depth = 0;
+      let close = -1;
+      for (let i = open; i < t.length; i++) {
+        if (t[i] === '#') {
+          const nl = t.indexOf('\n', i);
+          i = nl < 0 ? t.length : nl;
+        } else if (t[i] === '{') depth++;
+        else if (t[i] === '}' && --depth === 0) {
+          close = i;
+          break;
+        }
+      }
+      if (close < 0 || /^\s*listen\s/m.test(t.slice(open + 1, close))) continue;
+      const key = `server#${this.ports.size}`;
+      this.ports.set(key, await freePort());
+      out.push(t.slice(at, open + 1), ` listen 127.0.0.1:${this.ports.get(key)};`);
+      at = open + 1;
+    }
+    out.push(t.slice(at));
+    return out.join('');
   }
 
   /** The port for a listen value of the fixture (the first one when not given). */
