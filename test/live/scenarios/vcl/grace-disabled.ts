@@ -2,7 +2,7 @@
 // the (slow) origin instead of getting the stale copy at once while one background fetch refreshes it.
 import { scenario } from '../../lib/scenario';
 
-const DELAY = 800;
+const DELAY = 2000;
 
 export default scenario({
   rule: 'vcl/grace-disabled',

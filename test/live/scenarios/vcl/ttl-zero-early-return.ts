@@ -3,7 +3,7 @@
 // another (each waits for every fetch before it) instead of fetching in parallel.
 import { scenario } from '../../lib/scenario';
 
-const DELAY = 400;
+const DELAY = 800;
 const N = 5;
 
 export default scenario({
