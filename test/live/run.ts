@@ -156,6 +156,7 @@ async function main(): Promise<void> {
     console.log(`${msg}: skipped`);
     return;
   }
+  const started = Date.now();
   const scenarios = await loadScenarios(filter);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cachelint-live-'));
   fs.chmodSync(root, 0o755);
@@ -183,7 +184,7 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(OUT, 'report.json'), JSON.stringify(report, null, 2) + '\n');
   if (record && !filter.length) fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify({ servers: report.servers, results: results.map(({ rule, scenario, status, beforeText, afterText, server }) => ({ rule, scenario, status, beforeText, afterText, server })) }, null, 2) + '\n');
   fs.rmSync(root, { recursive: true, force: true });
-  console.log(`live: ${proven} proven, ${failed} failed${skipped.length ? `, ${skipped.length - missing} skipped` : ''}`);
+  console.log(`live: ${proven} proven, ${failed} failed${skipped.length ? `, ${skipped.length - missing} skipped` : ''} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   process.exitCode = failed ? 1 : 0;
 }
 

@@ -480,15 +480,26 @@ export function parseSignature(signature: string): { returns: string; params: Fu
 
 /** The functions of a version (removed ones left out, later additions left out). */
 export function functionsFor(version: VarnishVersion): VclFunctionInfo[] {
-  return FUNCTIONS.filter((f) => existsIn(version, f.since, f.removed)).map((f) => {
-    const signature = f.changes?.[version]?.signature ?? f.signature;
-    return { ...f, signature, ...parseSignature(signature), callableMethods: expandScope(f.callableIn, version) };
-  });
+  return [...functionTable(version)];
+}
+
+const FUNCTION_TABLES = new Map<VarnishVersion, readonly VclFunctionInfo[]>();
+/** The functions of a version, resolved once (the tables are constant). */
+function functionTable(version: VarnishVersion): readonly VclFunctionInfo[] {
+  let t = FUNCTION_TABLES.get(version);
+  if (!t) {
+    t = FUNCTIONS.filter((f) => existsIn(version, f.since, f.removed)).map((f) => {
+      const signature = f.changes?.[version]?.signature ?? f.signature;
+      return { ...f, signature, ...parseSignature(signature), callableMethods: expandScope(f.callableIn, version) };
+    });
+    FUNCTION_TABLES.set(version, t);
+  }
+  return t;
 }
 
 /** A function by its called name (`hash_data`, `std.log`, `directors.shard`); methods need `of`. */
 export function lookupFunction(name: string, version: VarnishVersion, of?: string): VclFunctionInfo | undefined {
-  return functionsFor(version).find((f) => f.name === name && (of === undefined || f.of === of));
+  return functionTable(version).find((f) => f.name === name && (of === undefined || f.of === of));
 }
 
 /**

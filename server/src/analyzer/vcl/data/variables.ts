@@ -793,9 +793,33 @@ function resolve(spec: VariableSpec, v: VarnishVersion): VariableInfo {
 
 /** The variables of a version; with `syntax`, only those that exist in files of that VCL syntax. */
 export function variablesFor(version: VarnishVersion, syntax?: VclSyntax): VariableInfo[] {
-  return VARIABLES.filter((s) => existsIn(version, s.since, s.removed) && (!syntax || !s.syntax || s.syntax === syntax)).map((s) =>
-    resolve(s, version),
-  );
+  return [...table(version, syntax).list];
+}
+
+interface VariableTable {
+  list: readonly VariableInfo[];
+  /** Exact (non-family) names. */
+  exact: ReadonlyMap<string, VariableInfo>;
+  byName: ReadonlyMap<string, VariableInfo>;
+}
+
+/** The resolved variables of a version and syntax, built once (the tables are constant). */
+const TABLES = new Map<string, VariableTable>();
+function table(version: VarnishVersion, syntax?: VclSyntax): VariableTable {
+  const key = `${version}/${syntax ?? ''}`;
+  let t = TABLES.get(key);
+  if (!t) {
+    const list = VARIABLES.filter((s) => existsIn(version, s.since, s.removed) && (!syntax || !s.syntax || s.syntax === syntax)).map((s) => resolve(s, version));
+    const exact = new Map<string, VariableInfo>();
+    const byName = new Map<string, VariableInfo>();
+    for (const v of list) {
+      if (!v.family && !exact.has(v.name)) exact.set(v.name, v);
+      if (!byName.has(v.name)) byName.set(v.name, v);
+    }
+    t = { list, exact, byName };
+    TABLES.set(key, t);
+  }
+  return t;
 }
 
 const FAMILY = /^(req|req_top|bereq|beresp|obj|obj_stale|resp)\.http\.(.+)$/;
@@ -807,18 +831,17 @@ const FAMILY = /^(req|req_top|bereq|beresp|obj|obj_stale|resp)\.http\.(.+)$/;
  * Undefined when the name is not a variable there.
  */
 export function lookupVariable(name: string, version: VarnishVersion, syntax: VclSyntax = '4.1'): VariableInfo | undefined {
-  const list = variablesFor(version, syntax);
-  const exact = list.find((s) => !s.family && s.name === name);
+  const t = table(version, syntax);
+  const exact = t.exact.get(name);
   if (exact) return exact;
   const m = FAMILY.exec(name);
   if (m) {
     const header = m[2].replace(/^"(.*)"$/, '$1').toLowerCase();
-    const prot = list.find((s) => s.name === `${m[1]}.http.${header}`);
-    return prot ?? list.find((s) => s.name === `${m[1]}.http.*`);
+    return t.byName.get(`${m[1]}.http.${header}`) ?? t.byName.get(`${m[1]}.http.*`);
   }
   const st = /^storage\.[A-Za-z_][\w-]*\.(\w+)$/.exec(name);
-  if (st) return list.find((s) => s.name === `storage.<name>.${st[1]}`);
-  if (/^param\.\w+$/.test(name)) return list.find((s) => s.name === 'param.<name>');
+  if (st) return t.byName.get(`storage.<name>.${st[1]}`);
+  if (/^param\.\w+$/.test(name)) return t.byName.get('param.<name>');
   return undefined;
 }
 
