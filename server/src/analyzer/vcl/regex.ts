@@ -73,7 +73,7 @@ export function regexError(pattern: string): { message: string; offset: number }
       i++;
       continue;
     }
-    if (c === '{' && /^\{\d*,?\d*\}/.test(pattern.slice(i)) && /^\{(\d+|\d+,\d*|\d*,\d+)\}/.test(pattern.slice(i))) {
+    if (c === '{' && /^\{(\d+|\d+,\d*|\d*,\d+)\}/.test(pattern.slice(i))) {
       const close = pattern.indexOf('}', i);
       if (prev === 'none') return { message: 'quantifier does not follow a repeatable item', offset: i };
       i = close + 1;

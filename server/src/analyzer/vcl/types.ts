@@ -8,7 +8,7 @@ import type { BinaryExpr, CallExpr, Expr, NameExpr, Statement, StringExpr } from
 import { regexError } from './regex';
 import { unparen } from './tree';
 import { forEachStatement, vclSyntax } from './checks';
-import { lookupFunction, lookupVariable, type VarnishVersion, type VclSyntax } from './data';
+import { lookupFunction, lookupVariable, type VarnishVersion, type VclSyntax, type VclType } from './data';
 import { VMODS, type VmodSpec } from './data/vmods';
 
 /** A parameter: from the built-in functions' table or a VMOD's spec. */
@@ -25,29 +25,11 @@ interface Signature {
   readonly params: readonly Param[];
 }
 
-/** A VCC type. STRINGS is a string expression still being built (VCC's `STRINGS`); `INSTANCE` a VMOD object. */
-export type VType =
-  | 'STRING'
-  | 'STRINGS'
-  | 'HEADER'
-  | 'INT'
-  | 'REAL'
-  | 'BOOL'
-  | 'DURATION'
-  | 'TIME'
-  | 'IP'
-  | 'BACKEND'
-  | 'STEVEDORE'
-  | 'BLOB'
-  | 'BODY'
-  | 'HTTP'
-  | 'BYTES'
-  | 'ACL'
-  | 'SUB'
-  | 'PROBE'
-  | 'REGEX'
-  | 'VOID'
-  | 'INSTANCE';
+/**
+ * A VCC type: a variable's type (VclType; `param.*` is not typed here), and the kinds VCC also gives expressions:
+ * STRINGS (a string expression still being built), ACL, SUB, PROBE, REGEX, VOID, INSTANCE (a VMOD object).
+ */
+export type VType = Exclude<VclType, 'PARAM'> | 'STRINGS' | 'ACL' | 'SUB' | 'PROBE' | 'REGEX' | 'VOID' | 'INSTANCE';
 
 export interface TypeProblem {
   file: string;
@@ -192,7 +174,7 @@ export class TypeChecker {
         break;
       }
       case 'expr':
-        run(() => this.call(s.expr, 'VOID', true));
+        run(() => this.call(s.expr, true));
         break;
       case 'new':
         run(() => this.construct(s.value));
@@ -274,16 +256,16 @@ export class TypeChecker {
   }
 
   private cor(e: Expr, want: VType): T {
-    if (e.type === 'binary' && e.op === '||') return this.logical(e, want, (x) => this.cor(x, want), (x) => this.cand(x, want));
+    if (e.type === 'binary' && e.op === '||') return this.logical(e, (x) => this.cor(x, want), (x) => this.cand(x, want));
     return this.cand(e, want);
   }
 
   private cand(e: Expr, want: VType): T {
-    if (e.type === 'binary' && e.op === '&&') return this.logical(e, want, (x) => this.cand(x, want), (x) => this.not(x, want));
+    if (e.type === 'binary' && e.op === '&&') return this.logical(e, (x) => this.cand(x, want), (x) => this.not(x, want));
     return this.not(e, want);
   }
 
-  private logical(e: BinaryExpr, _want: VType, left: (x: Expr) => T, right: (x: Expr) => T): T {
+  private logical(e: BinaryExpr, left: (x: Expr) => T, right: (x: Expr) => T): T {
     const l = left(e.left);
     let unknown = l === undefined;
     if (l !== undefined && toBool(l) !== 'BOOL') throw new Problem(e.left, `'${e.op}' must be preceded by BOOL, found ${u(l)}.`);
@@ -430,7 +412,7 @@ export class TypeChecker {
       case 'name':
         return this.name(e, want);
       case 'call':
-        return this.call(e, want, false);
+        return this.call(e, false);
       default:
         return undefined;
     }
@@ -475,7 +457,7 @@ export class TypeChecker {
   }
 
   /** A function or method call: its arguments against the signature, its result type. */
-  private call(e: CallExpr, want: VType, statement: boolean): T {
+  private call(e: CallExpr, statement: boolean): T {
     if (e.callee.type !== 'name') return undefined;
     const name = e.callee.name;
     if (name === 'regsub' || name === 'regsuball') {
@@ -490,7 +472,6 @@ export class TypeChecker {
     if (!fn) return undefined;
     if (!statement && fn.returns === 'VOID') throw new Problem(e, `Function returns VOID: ${name}() gives no value; call it as a statement.`);
     this.args(e, fn.params);
-    void want;
     const r = fn.returns;
     if (r === 'STRING' || r === 'STRANDS') return 'STRINGS';
     return KNOWN_TYPES.has(r) ? (r as VType) : undefined;

@@ -21,7 +21,6 @@ import {
   type ProbeBody,
   type Statement,
 } from '../../vcl/tree';
-import { DURATION_UNITS } from '../../vcl/parser';
 import { lookupVariable } from '../../vcl/data';
 import { callSites, includesIncomplete, type CallSite, isFragment, mainFile, vclSyntax } from '../../vcl/checks';
 import { MAX_HEADER_NAME, addressProblem, applyMask, badHeaderChar, formatIp, hostNameProblem, parseIp } from '../../vcl/values';
