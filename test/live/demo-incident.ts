@@ -5,13 +5,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { Backend } from './lib/backend';
+import { CLI, cachelint } from './lib/cachelint';
 import { request } from './lib/client';
 import { NginxSite, nginxVersion } from './lib/nginx';
 
 const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'dist/cli.js');
 const CLIENTS = 8;
 const PER_CLIENT = 40;
 const PRODUCTS = 25;
@@ -23,16 +22,6 @@ interface Run {
   medianMs: number;
   p95Ms: number;
   seconds: number;
-}
-
-function cachelint(args: string[], cwd: string): string {
-  try {
-    return execFileSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (err) {
-    const e = err as { status?: number; stdout?: string };
-    if (e.status === 1) return e.stdout ?? '';
-    throw err;
-  }
 }
 
 async function traffic(dir: string): Promise<Run> {

@@ -9,8 +9,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { Backend } from './lib/backend';
+import { CLI, cachelint } from './lib/cachelint';
 import { request } from './lib/client';
 import { NGINX, NginxSite, copyFixture, nginxVersion } from './lib/nginx';
 import { VARNISHD, VarnishSite, varnishVersion } from './lib/varnish';
@@ -19,7 +19,6 @@ import { SKIPPED } from './skipped';
 import { RULES } from '../../server/src/analyzer/rules';
 
 const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'dist/cli.js');
 const FIXTURES = path.join(ROOT, 'test/rules/fixtures');
 const OUT = path.join(__dirname, 'out');
 const CONCURRENCY = Number(process.env.LIVE_CONCURRENCY ?? 3);
@@ -42,19 +41,9 @@ export function behaviouralRules(): string[] {
   return RULES.filter((r) => r.meta.category !== 'syntax' && r.id !== 'nginx/unused-suppression').map((r) => r.id);
 }
 
-function cachelint(args: string[]): { code: number; stdout: string } {
-  try {
-    return { code: 0, stdout: execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
-  } catch (err) {
-    const e = err as { status?: number; stdout?: string; stderr?: string };
-    if (e.status === 1) return { code: 1, stdout: e.stdout ?? '' };
-    throw new Error(`cachelint ${args.join(' ')} failed: ${e.stderr ?? err}`);
-  }
-}
-
 function findingsOf(rule: string, file: string): number {
   const r = cachelint(['--format', 'json', '--only', rule, file]);
-  const json = JSON.parse(r.stdout) as { files: { findings: { ruleId: string }[] }[] };
+  const json = JSON.parse(r) as { files: { findings: { ruleId: string }[] }[] };
   return json.files.flatMap((f) => f.findings).filter((f) => f.ruleId === rule).length;
 }
 

@@ -10,9 +10,12 @@ import { freePort, ready, start, stop, type Running } from './proc';
 
 export const NGINX = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'].find((p) => fs.existsSync(p));
 
+let version: string | undefined;
+/** `nginx version: nginx/1.22.1` (nginx -v prints it on stderr); read once. */
 export function nginxVersion(): string {
   if (!NGINX) return 'nginx not installed';
-  return execFileSync(NGINX, ['-v'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) || execFileSync('sh', ['-c', `${NGINX} -v 2>&1`], { encoding: 'utf8' }).trim();
+  version ??= execFileSync('sh', ['-c', `${NGINX} -v 2>&1`], { encoding: 'utf8' }).trim();
+  return version;
 }
 
 /** Copies the fixture file and the `*.d` directories beside it. */

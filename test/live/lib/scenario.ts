@@ -59,4 +59,17 @@ export async function repeat(t: Live, n: number, path: string, o: RequestOptions
   return { hits: hitCount(replies), requests: n, fetches: t.backend.count() - before };
 }
 
+/**
+ * The commonest proof: 10 GETs of one path. Harmful when every one misses and reaches the origin; cured when at
+ * least 9 are HITs after a single origin fetch.
+ */
+export function tenGets(path: string, o: RequestOptions & { listen?: string } = {}): Pick<Scenario, 'run' | 'harmful' | 'cured' | 'show'> {
+  return {
+    run: (t) => repeat(t, 10, path, o),
+    harmful: (m) => m.hits === 0 && m.fetches === 10,
+    cured: (m) => Number(m.hits) >= 9 && m.fetches === 1,
+    show: showHits,
+  };
+}
+
 export const showHits = (m: Measure): string => `${m.hits}/${m.requests} HITs, ${m.fetches} backend fetch${m.fetches === 1 ? '' : 'es'}`;

@@ -9,10 +9,15 @@ import { freePort, ready, start, stop, type Running } from './proc';
 
 export const VARNISHD = ['/usr/sbin/varnishd', '/usr/local/sbin/varnishd'].find((p) => fs.existsSync(p));
 
+let version: string | undefined;
+/** `varnish-7.1.1`; read once. */
 export function varnishVersion(): string {
   if (!VARNISHD) return 'varnishd not installed';
-  const out = execFileSync('sh', ['-c', `${VARNISHD} -V 2>&1`], { encoding: 'utf8' });
-  return /varnish-[\d.]+/.exec(out)?.[0] ?? out.split('\n')[0];
+  if (version === undefined) {
+    const out = execFileSync('sh', ['-c', `${VARNISHD} -V 2>&1`], { encoding: 'utf8' });
+    version = /varnish-[\d.]+/.exec(out)?.[0] ?? out.split('\n')[0];
+  }
+  return version;
 }
 
 export class VarnishSite {

@@ -1,14 +1,11 @@
 // proxy_cache_key "$scheme$host$request_uri$request_id": $request_id is new on every request, so every key is
 // new: nothing is ever a HIT and each request goes to the origin.
-import { repeat, scenario, showHits } from '../../lib/scenario';
+import { scenario, tenGets } from '../../lib/scenario';
 
 export default scenario({
   rule: 'nginx/cache-key-volatile-variable',
   claim: '$request_id in the key: every request a MISS',
   listen: '127.0.0.1:8080',
   backend: { '/': { headers: { 'Cache-Control': 'max-age=60' } } },
-  run: (t) => repeat(t, 10, '/page'),
-  harmful: (m) => m.hits === 0 && m.fetches === 10,
-  cured: (m) => Number(m.hits) >= 9 && m.fetches === 1,
-  show: showHits,
+  ...tenGets('/page'),
 });

@@ -1,7 +1,7 @@
 // http level: proxy_cache_valid 200 302 10m; /api/ adds proxy_cache_valid 404 5m, which replaces the whole list:
 // 200s under /api/ are no longer cached (the origin sends no expiry headers). The (unsafe) fix repeats the
 // outer entries in /api/.
-import { repeat, scenario, showHits } from '../../lib/scenario';
+import { scenario, tenGets } from '../../lib/scenario';
 
 export default scenario({
   rule: 'nginx/cache-valid-inner-replaces-outer',
@@ -9,8 +9,5 @@ export default scenario({
   listen: '127.0.0.1:8080',
   unsafe: true,
   backend: { '/': {} },
-  run: (t) => repeat(t, 10, '/api/items'),
-  harmful: (m) => m.hits === 0 && m.fetches === 10,
-  cured: (m) => Number(m.hits) >= 9 && m.fetches === 1,
-  show: showHits,
+  ...tenGets('/api/items'),
 });

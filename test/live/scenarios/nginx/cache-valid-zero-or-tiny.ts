@@ -1,6 +1,6 @@
 // proxy_cache_valid 200 0 (the origin sends no Cache-Control): 200s are never stored, so every request reaches
 // the origin. The fix raises the time to 1m.
-import { repeat, scenario, showHits } from '../../lib/scenario';
+import { scenario, tenGets } from '../../lib/scenario';
 
 export default scenario({
   rule: 'nginx/cache-valid-zero-or-tiny',
@@ -8,8 +8,5 @@ export default scenario({
   listen: '127.0.0.1:8080',
   unsafe: true,
   backend: { '/': {} },
-  run: (t) => repeat(t, 10, '/page'),
-  harmful: (m) => m.hits === 0 && m.fetches === 10,
-  cured: (m) => Number(m.hits) >= 9 && m.fetches === 1,
-  show: showHits,
+  ...tenGets('/page'),
 });

@@ -1,6 +1,6 @@
 // proxy_cache on where proxy_buffering off is in effect: nginx stores only buffered responses, so every request
 // is a MISS and reaches the origin. The fix removes proxy_buffering off.
-import { repeat, scenario, showHits } from '../../lib/scenario';
+import { scenario, tenGets } from '../../lib/scenario';
 
 export default scenario({
   rule: 'nginx/cache-with-buffering-off',
@@ -8,8 +8,5 @@ export default scenario({
   listen: '127.0.0.1:8080',
   unsafe: true,
   backend: { '/': { headers: { 'Cache-Control': 'max-age=60' } } },
-  run: (t) => repeat(t, 10, '/page'),
-  harmful: (m) => m.hits === 0 && m.fetches === 10,
-  cured: (m) => Number(m.hits) >= 9 && m.fetches === 1,
-  show: showHits,
+  ...tenGets('/page'),
 });

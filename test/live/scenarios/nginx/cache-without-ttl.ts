@@ -1,6 +1,6 @@
 // proxy_cache on, no proxy_cache_valid, and an origin that sends no expiry headers: nothing gets a TTL, so
 // nothing is stored. The (unsafe) fix adds a proxy_cache_valid.
-import { repeat, scenario, showHits } from '../../lib/scenario';
+import { scenario, tenGets } from '../../lib/scenario';
 
 export default scenario({
   rule: 'nginx/cache-without-ttl',
@@ -8,8 +8,5 @@ export default scenario({
   listen: '127.0.0.1:8080',
   unsafe: true,
   backend: { '/': {} },
-  run: (t) => repeat(t, 10, '/page'),
-  harmful: (m) => m.hits === 0 && m.fetches === 10,
-  cured: (m) => Number(m.hits) >= 9 && m.fetches === 1,
-  show: showHits,
+  ...tenGets('/page'),
 });

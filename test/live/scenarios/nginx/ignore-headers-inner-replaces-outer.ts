@@ -1,6 +1,6 @@
 // The server ignores the origin's Cache-Control and Expires (proxy_cache_valid 200 10m decides); /api/ sets
 // proxy_ignore_headers Vary, which replaces that list: the origin's max-age=0 is obeyed again, nothing is cached.
-import { repeat, scenario, showHits } from '../../lib/scenario';
+import { scenario, tenGets } from '../../lib/scenario';
 
 export default scenario({
   rule: 'nginx/ignore-headers-inner-replaces-outer',
@@ -8,8 +8,5 @@ export default scenario({
   listen: '127.0.0.1:8080',
   unsafe: true,
   backend: { '/api/': { headers: { 'Cache-Control': 'max-age=0', Expires: 'Thu, 01 Jan 1970 00:00:00 GMT' } } },
-  run: (t) => repeat(t, 10, '/api/list'),
-  harmful: (m) => Number(m.hits) === 0 && m.fetches === 10,
-  cured: (m) => Number(m.hits) >= 9 && m.fetches === 1,
-  show: showHits,
+  ...tenGets('/api/list'),
 });

@@ -1,6 +1,6 @@
 // proxy_ignore_headers overrides the app's Cache-Control, Expires and Set-Cookie, but not X-Accel-Buffering: a
 // response with `X-Accel-Buffering: no` is passed unbuffered and never stored, so the app still turns caching off.
-import { repeat, scenario, showHits } from '../../lib/scenario';
+import { scenario, tenGets } from '../../lib/scenario';
 
 export default scenario({
   rule: 'nginx/upstream-can-disable-buffering',
@@ -8,8 +8,5 @@ export default scenario({
   listen: '127.0.0.1:8080',
   unsafe: true,
   backend: { '/': { headers: { 'X-Accel-Buffering': 'no', 'Cache-Control': 'no-cache' } } },
-  run: (t) => repeat(t, 10, '/page'),
-  harmful: (m) => m.hits === 0 && m.fetches === 10,
-  cured: (m) => Number(m.hits) >= 9 && m.fetches === 1,
-  show: showHits,
+  ...tenGets('/page'),
 });

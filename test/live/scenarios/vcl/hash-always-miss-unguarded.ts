@@ -1,14 +1,11 @@
 // req.hash_always_miss is set for every GET: nothing is ever served from the cache, each request goes to the
 // origin (the fix keeps it for a Cache-Control: no-cache request from the purgers ACL only).
-import { repeat, scenario, showHits } from '../../lib/scenario';
+import { scenario, tenGets } from '../../lib/scenario';
 
 export default scenario({
   rule: 'vcl/hash-always-miss-unguarded',
   claim: 'every GET is forced to miss: 0 HITs, every request fetched',
   unsafe: true,
   backend: { '/': { headers: { 'Cache-Control': 'max-age=600' } } },
-  run: (t) => repeat(t, 10, '/page'),
-  harmful: (m) => m.hits === 0 && m.fetches === 10,
-  cured: (m) => Number(m.hits) >= 9 && m.fetches === 1,
-  show: showHits,
+  ...tenGets('/page'),
 });

@@ -1,13 +1,10 @@
 // return (pass(120s)) ends vcl_backend_response for every response: each URL becomes a hit-for-pass object
 // for two minutes and nothing is cached. No quick-fix: only the harm is proven.
-import { repeat, scenario, showHits } from '../../lib/scenario';
+import { scenario, tenGets } from '../../lib/scenario';
 
 export default scenario({
   rule: 'vcl/pass-ttl-broad',
   claim: 'every response becomes hit-for-pass: 0 HITs, every request fetched',
   backend: { '/': { headers: { 'Cache-Control': 'max-age=600' } } },
-  run: (t) => repeat(t, 10, '/page'),
-  harmful: (m) => m.hits === 0 && m.fetches === 10,
-  cured: (m) => Number(m.hits) >= 9 && m.fetches === 1,
-  show: showHits,
+  ...tenGets('/page'),
 });

@@ -1,13 +1,10 @@
 // vcl_recv ends in return (pass) for every request: nothing is ever looked up in the cache, every request goes
 // to the origin. No quick-fix (the docs give the rewrite): only the harm is proven.
-import { repeat, scenario, showHits } from '../../lib/scenario';
+import { scenario, tenGets } from '../../lib/scenario';
 
 export default scenario({
   rule: 'vcl/pass-unconditional',
   claim: 'every request is passed: 0 HITs, every request fetched',
   backend: { '/': { headers: { 'Cache-Control': 'max-age=600' } } },
-  run: (t) => repeat(t, 10, '/page'),
-  harmful: (m) => m.hits === 0 && m.fetches === 10,
-  cured: (m) => Number(m.hits) >= 9 && m.fetches === 1,
-  show: showHits,
+  ...tenGets('/page'),
 });

@@ -1,14 +1,11 @@
 // vcl_recv returns (pipe) for every request (through `call tunnel`): every request is tunnelled to the origin,
 // so nothing is cached and every request is a backend fetch (the fix pipes WebSocket upgrades only).
-import { repeat, scenario, showHits } from '../../lib/scenario';
+import { scenario, tenGets } from '../../lib/scenario';
 
 export default scenario({
   rule: 'vcl/pipe-unconditional',
   claim: 'every request is piped to the origin: 0 HITs',
   unsafe: true,
   backend: { '/': { headers: { 'Cache-Control': 'max-age=600' } } },
-  run: (t) => repeat(t, 10, '/page'),
-  harmful: (m) => m.hits === 0 && m.fetches === 10,
-  cured: (m) => Number(m.hits) >= 9 && m.fetches === 1,
-  show: showHits,
+  ...tenGets('/page'),
 });

@@ -1,13 +1,10 @@
 // beresp.uncacheable = true for every stored response: every object is a hit-for-miss marker, nothing is
 // served from the cache. No quick-fix: only the harm is proven.
-import { repeat, scenario, showHits } from '../../lib/scenario';
+import { scenario, tenGets } from '../../lib/scenario';
 
 export default scenario({
   rule: 'vcl/uncacheable-broad',
   claim: 'every response is made uncacheable: 0 HITs, even for /static/ with a 1d TTL',
   backend: { '/': { headers: { 'Cache-Control': 'max-age=600' } } },
-  run: (t) => repeat(t, 10, '/static/app.css'),
-  harmful: (m) => m.hits === 0 && m.fetches === 10,
-  cured: (m) => Number(m.hits) >= 9 && m.fetches === 1,
-  show: showHits,
+  ...tenGets('/static/app.css'),
 });
