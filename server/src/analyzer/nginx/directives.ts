@@ -92,13 +92,30 @@ function moduleFamily(module: string): Family {
  */
 export function allowedIn(spec: DirectiveSpec, context: string, family: Family): boolean {
   if (spec.contexts.size === 0) return true;
-  const ok = (set: Set<string> | undefined) => !!set && (set.has(context) || (context === 'if in location' && set.has('if')));
-  if (ok(spec.byFamily.get('any'))) return true;
+  let memo = allowedMemo.get(spec);
+  if (!memo) allowedMemo.set(spec, (memo = new Map()));
+  const key = family + ' ' + context;
+  let v = memo.get(key);
+  if (v === undefined) {
+    v = computeAllowed(spec, context, family);
+    memo.set(key, v);
+  }
+  return v;
+}
+
+const allowedMemo = new WeakMap<DirectiveSpec, Map<string, boolean>>();
+
+function allowedSet(set: Set<string> | undefined, context: string): boolean {
+  return !!set && (set.has(context) || (context === 'if in location' && set.has('if')));
+}
+
+function computeAllowed(spec: DirectiveSpec, context: string, family: Family): boolean {
+  if (allowedSet(spec.byFamily.get('any'), context)) return true;
   if (family === 'any') {
-    for (const set of spec.byFamily.values()) if (ok(set)) return true;
+    for (const set of spec.byFamily.values()) if (allowedSet(set, context)) return true;
     return false;
   }
-  return ok(spec.byFamily.get(family));
+  return allowedSet(spec.byFamily.get(family), context);
 }
 
 /** Whether the directive takes a block where it stands, when the modules allowed there agree; else undefined. */

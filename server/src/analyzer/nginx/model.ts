@@ -32,6 +32,10 @@ export interface Scope {
   parent?: Scope;
   items: Placed[];
   children: Scope[];
+  /** This scope and its ancestors, innermost first (computed on first use). */
+  chain?: Scope[];
+  /** The scope's own directives by name (computed on first use). */
+  byName?: Map<string, Placed[]>;
 }
 
 export interface IncludeSite {
@@ -225,7 +229,16 @@ export function entryContext(file: ParsedFile): { context: string; declared: boo
   return { context: best, declared: false };
 }
 
-/** Ancestors of a scope from itself outwards. */
-export function* scopeChain(s: Scope | undefined): Generator<Scope> {
-  for (let cur = s; cur; cur = cur.parent) yield cur;
+const NO_SCOPES: readonly Scope[] = [];
+
+/** A scope and its ancestors, from itself outwards (shared: do not modify). */
+export function scopeChain(s: Scope | undefined): readonly Scope[] {
+  if (!s) return NO_SCOPES;
+  let c = s.chain;
+  if (!c) {
+    c = [s];
+    for (let cur = s.parent; cur; cur = cur.parent) c.push(cur);
+    s.chain = c;
+  }
+  return c;
 }

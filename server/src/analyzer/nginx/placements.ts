@@ -35,30 +35,38 @@ export function ownOf(model: NginxModel, s: Scope, name: string): Placed[] {
   return idx.get(s) ?? [];
 }
 
+const checkedCache = new WeakMap<NginxModel, Placed[]>();
+
 /**
  * Directives to check against nginx's reference, optionally only those whose name `want` selects: each
  * directive once, even when its file is included from several places (the first placement decides), not
  * data entries of map/types/geo bodies, and not inside a block of an unknown (third-party) directive,
- * whose contents only its module knows.
+ * whose contents only its module knows. Computed once per model.
  */
-export function* checkedPlacements(model: NginxModel, want: (name: string) => boolean = () => true): Generator<Placed> {
-  const seen = new Set<object>();
-  // Whether a scope is inside a block of an unknown directive, memoised per scope.
-  const hidden = new Map<Scope, boolean>();
-  const isHidden = (s: Scope): boolean => {
-    if (!s.block) return false;
-    let h = hidden.get(s);
-    if (h === undefined) {
-      h = !directiveSpec(s.block.d.name.value) || isHidden(s.parent!);
-      hidden.set(s, h);
+export function checkedPlacements(model: NginxModel, want?: (name: string) => boolean): Placed[] {
+  let all = checkedCache.get(model);
+  if (!all) {
+    all = [];
+    const seen = new Set<object>();
+    // Whether a scope is inside a block of an unknown directive, memoised per scope.
+    const hidden = new Map<Scope, boolean>();
+    const isHidden = (s: Scope): boolean => {
+      if (!s.block) return false;
+      let h = hidden.get(s);
+      if (h === undefined) {
+        h = !directiveSpec(s.block.d.name.value) || isHidden(s.parent!);
+        hidden.set(s, h);
+      }
+      return h;
+    };
+    for (const p of model.all) {
+      if (seen.has(p.d)) continue;
+      seen.add(p.d);
+      if (p.scope.context !== 'data' && !isHidden(p.scope)) all.push(p);
     }
-    return h;
-  };
-  for (const p of model.all) {
-    if (!want(p.d.name.value) || seen.has(p.d)) continue;
-    seen.add(p.d);
-    if (p.scope.context !== 'data' && !isHidden(p.scope)) yield p;
+    checkedCache.set(model, all);
   }
+  return want ? all.filter((p) => want(p.d.name.value)) : all;
 }
 
 /** The families whose `*_pass` sends requests upstream (including grpc, which has no cache). */

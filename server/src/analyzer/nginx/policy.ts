@@ -8,24 +8,26 @@ import type { Word } from './tree';
 export const CACHE_FAMILIES = ['proxy', 'fastcgi', 'uwsgi', 'scgi'] as const;
 export type CacheFamily = (typeof CACHE_FAMILIES)[number];
 
-const byNameCache = new WeakMap<Scope, Map<string, Placed[]>>();
+const NONE: Placed[] = [];
 
 function byName(scope: Scope): Map<string, Placed[]> {
-  let m = byNameCache.get(scope);
+  let m = scope.byName;
   if (!m) {
     m = new Map();
     for (const p of scope.items) {
       const k = p.d.name.value;
-      (m.get(k) ?? m.set(k, []).get(k)!).push(p);
+      const l = m.get(k);
+      if (l) l.push(p);
+      else m.set(k, [p]);
     }
-    byNameCache.set(scope, m);
+    scope.byName = m;
   }
   return m;
 }
 
-/** Directives named `name` set directly in `scope`. */
+/** Directives named `name` set directly in `scope` (shared: do not modify). */
 export function own(scope: Scope, name: string): Placed[] {
-  return byName(scope).get(name) ?? [];
+  return byName(scope).get(name) ?? NONE;
 }
 
 /**
@@ -33,12 +35,14 @@ export function own(scope: Scope, name: string): Placed[] {
  * (nginx merges by replacement: a level that sets a directive replaces everything inherited).
  */
 export function effective(scope: Scope, name: string): Placed[] {
-  for (const s of scopeChain(scope)) {
+  const chain = scopeChain(scope);
+  for (let i = 0; i < chain.length; i++) {
+    const s = chain[i];
     if (s.context === 'data') continue;
     const hit = byName(s).get(name);
     if (hit) return hit;
   }
-  return [];
+  return NONE;
 }
 
 export interface ValidEntry {
@@ -139,38 +143,55 @@ function isOff(p: Placed | undefined): boolean {
 /**
  * The policy of `family` in `scope`, or undefined when caching is off there. `zones` from `collectZones`.
  */
+/** The directive names of each family, built once. */
+const NAMES = Object.fromEntries(
+  CACHE_FAMILIES.map((f) => [
+    f,
+    {
+      cache: `${f}_cache`, key: `${f}_cache_key`, valid: `${f}_cache_valid`, ignoreHeaders: `${f}_ignore_headers`,
+      buffering: `${f}_buffering`, useStale: `${f}_cache_use_stale`, lock: `${f}_cache_lock`,
+      background: `${f}_cache_background_update`, revalidate: `${f}_cache_revalidate`, bypass: `${f}_cache_bypass`,
+      noCache: `${f}_no_cache`, methods: `${f}_cache_methods`, minUses: `${f}_cache_min_uses`, pass: `${f}_pass`,
+    },
+  ]),
+) as Record<CacheFamily, Record<'cache' | 'key' | 'valid' | 'ignoreHeaders' | 'buffering' | 'useStale' | 'lock' | 'background' | 'revalidate' | 'bypass' | 'noCache' | 'methods' | 'minUses' | 'pass', string>>;
+
+function lastOf(scope: Scope, name: string): Placed | undefined {
+  const l = effective(scope, name);
+  return l[l.length - 1];
+}
+
+/**
+ * The policy of `family` in `scope`, or undefined when caching is off there. `zones` from `collectZones`.
+ */
 export function policyFor(scope: Scope, family: CacheFamily, zones: Map<string, ZoneDef[]>): CachePolicy | undefined {
-  const cacheList = effective(scope, `${family}_cache`);
-  const cache = cacheList[cacheList.length - 1];
+  const n = NAMES[family];
+  const cache = lastOf(scope, n.cache);
   if (!cache || isOff(cache) || !cache.d.args.length) return undefined;
   const zoneName = cache.d.args[0].value;
-  const last = (n: string) => {
-    const l = effective(scope, `${family}_${n}`);
-    return l[l.length - 1];
-  };
-  const ignoreFrom = effective(scope, `${family}_ignore_headers`);
-  const buffering = last('buffering');
+  const ignoreFrom = effective(scope, n.ignoreHeaders);
+  const buffering = lastOf(scope, n.buffering);
   return {
     family,
     scope,
     cache,
     zoneName,
     zone: zones.get(`${family}:${zoneName}`)?.[0],
-    key: last('cache_key'),
-    valid: validEntries(effective(scope, `${family}_cache_valid`)),
+    key: lastOf(scope, n.key),
+    valid: validEntries(effective(scope, n.valid)),
     ignoreHeaders: argSet(ignoreFrom),
     ignoreFrom,
     buffering,
     bufferingOff: isOff(buffering),
-    useStale: effective(scope, `${family}_cache_use_stale`),
-    lock: last('cache_lock'),
-    background: last('cache_background_update'),
-    revalidate: last('cache_revalidate'),
-    bypass: effective(scope, `${family}_cache_bypass`),
-    noCache: effective(scope, `${family}_no_cache`),
-    methods: effective(scope, `${family}_cache_methods`),
-    minUses: last('cache_min_uses'),
-    pass: own(scope, `${family}_pass`)[0],
+    useStale: effective(scope, n.useStale),
+    lock: lastOf(scope, n.lock),
+    background: lastOf(scope, n.background),
+    revalidate: lastOf(scope, n.revalidate),
+    bypass: effective(scope, n.bypass),
+    noCache: effective(scope, n.noCache),
+    methods: effective(scope, n.methods),
+    minUses: lastOf(scope, n.minUses),
+    pass: own(scope, n.pass)[0],
   };
 }
 
@@ -188,9 +209,9 @@ export function activePolicies(model: NginxModel, zones: Map<string, ZoneDef[]>)
     if (s.context === 'data') return passBelow;
     let passHere = false;
     for (const fam of CACHE_FAMILIES) {
-      const hasPass = own(s, `${fam}_pass`).length > 0;
+      const hasPass = own(s, NAMES[fam].pass).length > 0;
       passHere ||= hasPass;
-      const setsCache = own(s, `${fam}_cache`).length > 0;
+      const setsCache = own(s, NAMES[fam].cache).length > 0;
       if (!hasPass && !(setsCache && !passBelow)) continue;
       const pol = policyFor(s, fam, zones);
       if (pol) out.push(pol);
