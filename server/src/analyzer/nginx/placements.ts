@@ -59,9 +59,13 @@ export function checkedPlacements(model: NginxModel, want?: (name: string) => bo
       }
       return h;
     };
+    // A directive is placed more than once only when its file is included more than once.
+    const repeats = model.includes.length > 0;
     for (const p of model.all) {
-      if (seen.has(p.d)) continue;
-      seen.add(p.d);
+      if (repeats) {
+        if (seen.has(p.d)) continue;
+        seen.add(p.d);
+      }
       if (p.scope.context !== 'data' && !isHidden(p.scope)) all.push(p);
     }
     checkedCache.set(model, all);

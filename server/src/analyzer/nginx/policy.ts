@@ -234,12 +234,30 @@ export function directiveRange(p: Placed): TextRange {
 
 const VAR_RE = /\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g;
 
+type VarRef = { name: string; start: number; end: number };
+const NO_VARS: VarRef[] = [];
+/** Variables of a raw word text, with offsets relative to the word: words repeat, so each text is scanned once. */
+const varsOfText = new Map<string, VarRef[]>();
+
+function varsOf(raw: string): VarRef[] {
+  let vs = varsOfText.get(raw);
+  if (vs) return vs;
+  if (raw.indexOf('$') < 0) vs = NO_VARS;
+  else {
+    vs = [];
+    VAR_RE.lastIndex = 0;
+    for (let m = VAR_RE.exec(raw); m; m = VAR_RE.exec(raw)) vs.push({ name: m[1] ?? m[2], start: m.index, end: m.index + m[0].length });
+  }
+  if (varsOfText.size > 100_000) varsOfText.clear();
+  varsOfText.set(raw, vs);
+  return vs;
+}
+
 /** Variables referenced in a word, with ranges in the file (scanned on the raw text). */
 export function variablesIn(w: Word): { name: string; start: number; end: number }[] {
-  const out: { name: string; start: number; end: number }[] = [];
-  VAR_RE.lastIndex = 0;
-  for (let m = VAR_RE.exec(w.raw); m; m = VAR_RE.exec(w.raw)) {
-    out.push({ name: m[1] ?? m[2], start: w.offset + m.index, end: w.offset + m.index + m[0].length });
-  }
+  const rel = varsOf(w.raw);
+  if (rel.length === 0) return [];
+  const out: { name: string; start: number; end: number }[] = new Array(rel.length);
+  for (let i = 0; i < rel.length; i++) out[i] = { name: rel[i].name, start: w.offset + rel[i].start, end: w.offset + rel[i].end };
   return out;
 }

@@ -20,6 +20,19 @@ export type PredicateKind = 'never' | 'always' | 'vars' | 'mixed' | 'unknown';
 
 export function predicateKind(w: Word): PredicateKind {
   if (w.template) return 'unknown';
+  let k = kindOfText.get(w.raw);
+  if (k === undefined) {
+    k = computeKind(w);
+    if (kindOfText.size > 100_000) kindOfText.clear();
+    kindOfText.set(w.raw, k);
+  }
+  return k;
+}
+
+/** Predicate kinds by raw word text (the kind depends on the text only). */
+const kindOfText = new Map<string, PredicateKind>();
+
+function computeKind(w: Word): PredicateKind {
   const vars = variablesIn(w);
   if (!vars.length) return w.value === '' || w.value === '0' ? 'never' : 'always';
   let rest = w.raw;

@@ -119,9 +119,16 @@ export function capturesAreBounded(regex: string): boolean {
 
 /** Whether `name` (without `$`) is a variable nginx or one of its modules provides. */
 export function isBuiltinVariable(name: string): boolean {
-  if (/^\d+$/.test(name)) return false;
-  return !!variableInfo('$' + name);
+  let v = builtinMemo.get(name);
+  if (v === undefined) {
+    v = !/^\d+$/.test(name) && !!variableInfo('$' + name);
+    if (builtinMemo.size > 10_000) builtinMemo.clear();
+    builtinMemo.set(name, v);
+  }
+  return v;
 }
+
+const builtinMemo = new Map<string, boolean>();
 
 function homeOf(scope: Scope): Scope {
   let s = scope;
