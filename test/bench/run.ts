@@ -5,7 +5,9 @@
 //   - whole processes: `node dist/cli.js FILE` next to `nginx -t` (and `node -e 0` for scale);
 //   - the language server over stdio as an editor drives it: open, one-line edits each waited to its
 //     diagnostics, hovers, code actions, peak RSS;
-//   - the .vsix size and an estimate of the extension's activation time.
+//   - the .vsix size and an estimate of the extension's activation time;
+//   - the cost-growth curve: parse + full analysis time and memory at 1k–100k lines of generated nginx
+//     and VCL, each size in a fresh process, with a least-squares fit and a linear/superlinear verdict.
 // Prints one table (stdout; progress goes to stderr) and writes test/bench/results.json.
 // A benchmark, not a test: a missed target is reported (✖), never a failure. Exit 1 only on errors.
 //
@@ -22,6 +24,7 @@ import { isKnownDirective } from '../../server/src/analyzer/nginx/directives';
 import { parseNginx } from '../../server/src/analyzer/nginx/parser';
 import { defaultSettings, type FileProvider } from '../../server/src/analyzer/types';
 import { parseVcl } from '../../server/src/analyzer/vcl/parser';
+import { runGrowth } from './growth';
 import { driveServer, startOverIpc, type LspResult } from './lsp';
 import { mb, mbps, measureSync, ms, summarize, table, type Sample } from './stats';
 import { generateVcl } from './vclgen';
@@ -370,34 +373,63 @@ function vsix(): void {
   row('extension', '.vsix size', path.basename(out), `${(size / 1024).toFixed(0)} KB (dist: ${Object.entries(bundles).map(([f, b]) => `${f} ${(b / 1024).toFixed(0)} KB`).join(', ')})`);
 }
 
-/** Loads dist/extension.js in a fresh node with a stub `vscode` module and prints the require time (ms). */
-const CODE_LOAD = `
+/**
+ * Loads dist/extension.js in a fresh node with every top-level name of the VS Code API stubbed, calls
+ * activate() and prints the load time and the time until activate() resolves (ms). activate() starts
+ * the language server in the background, so the server's own start is measured separately.
+ */
+const ACTIVATE = `
 const Module = require('node:module');
-const stub = new Proxy(function () {}, { get: (_t, k) => (k === 'then' ? undefined : stub), apply: () => stub, construct: () => stub });
+const fs = require('node:fs');
+const path = require('node:path');
+const stub = new Proxy(function () {}, {
+  get: (_t, k) => (k === 'then' || typeof k === 'symbol' ? undefined : k === 'prototype' ? {} : stub),
+  set: () => true, defineProperty: () => true, apply: () => stub, construct: () => stub,
+});
+const root = process.argv[1];
+const dts = fs.readFileSync(require.resolve('@types/vscode/index.d.ts', { paths: [root] }), 'utf8');
+const vscode = {};
+for (const m of dts.matchAll(/^\\t(?:export )?(?:namespace|class|enum|function|const|let) ([A-Za-z_]\\w*)/gm)) vscode[m[1]] = stub;
+vscode.version = '1.100.0';
 const load = Module._load;
-Module._load = function (request, ...rest) { return request === 'vscode' ? stub : load.call(this, request, ...rest); };
+Module._load = function (request, ...rest) { return request === 'vscode' ? vscode : load.call(this, request, ...rest); };
 const t = performance.now();
-require(process.argv[1]);
-process.stdout.write(String(performance.now() - t));
+const ext = require(path.join(root, 'dist', 'extension.js'));
+const loaded = performance.now();
+const context = { subscriptions: [], extensionPath: root, asAbsolutePath: (p) => path.join(root, p) };
+Promise.resolve(ext.activate(context)).then(() => {
+  process.stdout.write(JSON.stringify({ load: loaded - t, activate: performance.now() - loaded }));
+  process.exit(0);
+}, (err) => { console.error(err); process.exit(1); });
 `;
 
 async function activation(): Promise<void> {
   const loads: number[] = [];
+  const activates: number[] = [];
   for (let i = 0; i < ACTIVATION_RUNS; i++) {
-    const r = spawnSync(process.execPath, ['-e', CODE_LOAD, EXTENSION], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`loading dist/extension.js failed: ${r.stderr.trim().slice(-300)}`);
-    loads.push(Number(r.stdout));
+    const r = spawnSync(process.execPath, ['-e', ACTIVATE, ROOT], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`activating dist/extension.js failed: ${r.stderr.trim().slice(-300)}`);
+    const m = JSON.parse(r.stdout) as { load: number; activate: number };
+    loads.push(m.load);
+    activates.push(m.activate);
   }
   const workspace = path.join(CACHE, 'workspace');
   fs.mkdirSync(workspace, { recursive: true });
   const starts: number[] = [];
   for (let i = 0; i < ACTIVATION_RUNS; i++) starts.push(await startOverIpc(SERVER, workspace));
   const load = summarize(loads);
+  const act = summarize(activates);
   const start = summarize(starts);
-  const total = load.median + start.median;
-  results.activation = { codeLoad: load, serverStartToInitialize: start, estimateMs: total, method: 'estimate: code load of dist/extension.js (vscode stubbed) + server fork → initialize result over node IPC; not measured inside VS Code' };
-  row('extension', 'activation (estimate¹)', '—',
-    `${ms(total)} (load ${ms(load.median)} + server ${ms(start.median)})`, `≤ ${TARGET.activationMs} ms`, total <= TARGET.activationMs);
+  const total = load.median + act.median;
+  results.activation = {
+    codeLoad: load,
+    activate: act,
+    serverStartToInitialize: start,
+    activationMs: total,
+    method: 'dist/extension.js loaded in a fresh node with the VS Code API stubbed, then activate() awaited; the language server starts in the background and is measured separately (fork → initialize result over node IPC)',
+  };
+  row('extension', 'activation¹ (load + activate())', '—', `${ms(total)} (load ${ms(load.median)} + activate ${ms(act.median)})`, `≤ ${TARGET.activationMs} ms`, total <= TARGET.activationMs);
+  row('extension', 'language server ready (fork → initialize)', '—', ms(start.median));
 }
 
 async function main(): Promise<number> {
@@ -426,8 +458,15 @@ async function main(): Promise<number> {
   await part('processes', () => processes(inputs));
   await part('language server', () => languageServer(inputs));
   await part('activation', activation);
+  await part('growth', async () => {
+    const g = await runGrowth(log);
+    for (const r of g.rows) row(r.section, r.measurement, r.input, r.result);
+    results.growth = g.results;
+    errors.push(...g.errors);
+    warnings.push(...g.warnings);
+  });
   await part('in-process', () => inProcess(inputs));
-  const order = ['in-process', 'process', 'language server', 'extension'];
+  const order = ['in-process', 'process', 'language server', 'extension', 'growth'];
   const rank = (r: Row) => (order.includes(r.section) ? order.indexOf(r.section) : order.length);
   rows.sort((a, b) => rank(a) - rank(b));
 
@@ -441,8 +480,8 @@ async function main(): Promise<number> {
   );
   const targets = rows.filter((r) => r.met !== undefined);
   console.log(`\ntargets met: ${targets.filter((r) => r.met).length} of ${targets.length}; medians${FULL ? '' : ' (n = runs taken when under the time budget)'}; bench took ${ms(took)}`);
-  console.log('¹ not measured inside VS Code: the load time of dist/extension.js (vscode stubbed, fresh node) plus the');
-  console.log('  server fork → initialize result over node IPC, which the client awaits before activate() resolves.');
+  console.log('¹ not measured inside VS Code: dist/extension.js loaded in a fresh node with the VS Code API stubbed, then');
+  console.log('  activate() awaited. activate() does not wait for the language server, which starts in the background.');
   for (const w of warnings) console.log(`warning: ${w}`);
   for (const e of errors) console.log(`error: ${e}`);
 
