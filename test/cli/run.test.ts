@@ -99,3 +99,28 @@ describe('stdin', () => {
     assert.deepEqual(fs.readFileSync(path.join(dir, 'site/nginx.conf')), mainOnDisk);
   });
 });
+
+describe('includes by absolute path', () => {
+  const main = (target: string) =>
+    `events {}\nhttp {\n  proxy_cache_path /tmp/c keys_zone=z:10m;\n  server {\n    listen 8080;\n    include ${target};\n  }\n}\n`;
+  const snippet = 'location / {\n  proxy_cache z;\n  proxy_cache_valid 200 10m;\n  proxy_pass http://127.0.0.1:8081;\n}\n';
+
+  test('an absolute include that exists is read, not reported missing', () => {
+    const dir = tmpDir();
+    writeTree(dir, { 'etc/nginx.conf': main(path.join(dir, 'snippets/app.conf')), 'snippets/app.conf': snippet });
+    const r = cli(['--format', 'json', 'etc/nginx.conf'], { cwd: dir });
+    assert.notEqual(r.code, 2, r.stderr);
+    const doc = JSON.parse(r.stdout) as Doc;
+    const ids = doc.files.flatMap((f) => f.findings.map((x) => x.ruleId));
+    assert.ok(!ids.includes('nginx/include-not-found'), r.stdout);
+    assert.ok(doc.files.some((f) => f.path === 'snippets/app.conf'), 'the included file is analysed');
+  });
+
+  test('an absolute include that does not exist is reported missing', () => {
+    const dir = tmpDir();
+    writeTree(dir, { 'etc/nginx.conf': main(path.join(dir, 'snippets/none.conf')), 'snippets/app.conf': snippet });
+    const r = cli(['--format', 'json', 'etc/nginx.conf'], { cwd: dir });
+    const doc = JSON.parse(r.stdout) as Doc;
+    assert.ok(doc.files.flatMap((f) => f.findings.map((x) => x.ruleId)).includes('nginx/include-not-found'), r.stdout);
+  });
+});

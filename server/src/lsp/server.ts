@@ -1,9 +1,12 @@
 // The language server's handlers: document → analysis (cached) → analyzer facade → LSP via convert.ts.
-import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import {
   CodeActionKind,
   CompletionItemKind,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  MessageType,
+  ShowMessageNotification,
   TextDocuments,
   type CompletionItem,
   type Location as LspLocation,
@@ -21,6 +24,11 @@ import {
   type InitializeResult,
   type SymbolInformation,
   type TextDocumentPositionParams,
+  type ResultProgressReporter,
+  type WorkspaceDiagnosticParams,
+  type WorkspaceDiagnosticReport,
+  type WorkspaceDiagnosticReportPartialResult,
+  type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
@@ -39,7 +47,7 @@ import {
 import type { AnalysisResult, SourceFile } from '../analyzer/api';
 import { LineIndex } from '../analyzer/text/lineIndex';
 import type { Dialect, FileProvider, Finding } from '../analyzer/types';
-import { createOverlayProvider, toAnalyzerPath } from '../node/fileProvider';
+import { createOverlayProvider, listDirectory, pathKind, readFileHead } from '../node/fileProvider';
 import {
   FIX_ALL_KIND,
   noticeDiagnostic,
@@ -56,7 +64,8 @@ import {
   uriToPath,
   type ConvertContext,
 } from './convert';
-import { SettingsStore, type ServerSettings } from './settings';
+import { defaultServerSettings, SettingsStore, type ServerSettings } from './settings';
+import { NGINX_MAIN_RE, VCL_MAIN_RE, WorkspaceIndex, type FileChangeKind } from './workspaceIndex';
 
 /** The custom request behind the "Show effective cache policy" command. */
 export const EFFECTIVE_POLICY_REQUEST = 'cachelint/effectivePolicy';
@@ -76,16 +85,10 @@ export interface ServerOptions {
   pushDelayMs?: number;
 }
 
-/** Workspace scan for `nginx.conf` files: how deep and how many directories at most. */
-const ROOT_SCAN_MAX_DEPTH = 4;
-const ROOT_SCAN_MAX_DIRS = 2000;
 /** At most this many not-open files get findings pushed per open document. */
 const MAX_RELATED_FILES = 500;
-const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', 'target', 'vendor']);
-
-/** A top-level `http {` marks an nginx main config; a `vcl 4.x;` declaration a VCL one. */
-const NGINX_MAIN_RE = /^[ \t]*http\s*\{/m;
-const VCL_MAIN_RE = /^\s*vcl\s+4\.[01]\s*;/m;
+/** How long a `workspace/diagnostic` request with nothing new is held open before answering empty (ms). */
+const WORKSPACE_PULL_HOLD_MS = 30_000;
 
 interface Analysis {
   uri: string;
@@ -99,6 +102,8 @@ interface Analysis {
   ctx: ConvertContext;
   /** The document as the analyzer saw it. */
   file: SourceFile;
+  /** The main config the workspace index gave as the document's context (undefined: none known). */
+  indexRoot: string | undefined;
 }
 
 /** Wires all handlers onto `connection` and starts listening. */
@@ -120,9 +125,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   let refreshSupport = false;
   let hierarchicalSymbols = false;
   let folderNotifications = false;
+  let watchedFilesRegistration = false;
   let workspaceFolders: string[] = [];
-  let scannedRoots: string[] = [];
-  let rootsReady: Promise<void> = Promise.resolve();
   /** Bumped on every open/change/close and when roots change: analyses depend on other files too. */
   let workspaceGeneration = 0;
 
@@ -162,8 +166,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return NGINX_MAIN_RE.test(head) || VCL_MAIN_RE.test(head.slice(0, 4000));
   }
 
-  function currentRoots(): string[] {
-    const roots = new Set(scannedRoots);
+  /** Main configs to try as the context of the document at `path`: the index's first, then open ones. */
+  function currentRoots(indexRoot: string | undefined): string[] {
+    const roots = new Set<string>(indexRoot ? [indexRoot] : []);
     for (const uri of rootDocs) {
       const p = pathByUri.get(uri);
       if (p) roots.add(p);
@@ -197,7 +202,6 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (!settings) return undefined;
     let doc = documents.get(uri);
     if (!doc || !isLintable(doc)) return undefined;
-    await rootsReady;
     const settingsGeneration = settings.generation;
     const docSettings = await settings.get(uri);
     doc = documents.get(uri);
@@ -213,9 +217,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const dialect = doc.languageId === 'vcl' ? 'vcl' : doc.languageId === 'nginx' ? 'nginx' : (detectDialect(path, text) ?? 'nginx');
     const bytes = Buffer.byteLength(text, 'utf8');
     const tooLarge = bytes > docSettings.maxFileSizeKB * 1024;
+    const indexRoot = index.rootOf(path);
     const result = tooLarge || !docSettings.enable
       ? undefined
-      : analyzeDocument(path, { provider, settings: docSettings.analyzer, roots: currentRoots() });
+      : analyzeDocument(path, { provider, settings: docSettings.analyzer, roots: currentRoots(indexRoot) });
     const file: SourceFile = result?.files.get(path) ?? { path, text, dialect, lines };
     const analysis: Analysis = {
       uri,
@@ -226,6 +231,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       sizeKB: Math.ceil(bytes / 1024),
       ctx: convertContext(path, lines, result),
       file,
+      indexRoot,
     };
     if (result) reportInternalErrors(result.internalErrors);
     cache.set(uri, { key, analysis });
@@ -258,6 +264,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         if (owner !== undefined && owner !== a.uri && documents.get(owner)) continue;
         reached.add(path);
         relatedOwner.set(path, a.uri);
+        // Pull: the workspace report stops listing what is pushed here now.
+        if (pullDiagnostics && owner === undefined) showIndexed(path);
         const diagnostics: Diagnostic[] = [];
         for (const f of a.result.findingsFor(path)) {
           const d = toDiagnostic(f, a.ctx);
@@ -271,10 +279,21 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }
   }
 
-  /** Clears the pushed findings of a file that is no longer reached (or is now open). */
+  /**
+   * Clears the pushed findings of a file that is no longer reached (or is now open). A file that is
+   * not open shows the workspace index's findings again: pushed in its place, or (pull) in the
+   * workspace report.
+   */
   function releaseRelated(path: string): void {
     if (!relatedOwner.delete(path)) return;
-    void connection.sendDiagnostics({ uri: uriByPath.get(path) ?? pathToUri(path), diagnostics: [] });
+    const fallback = !pullDiagnostics && !isOpenPath(path) ? indexedFindings(path) : [];
+    void connection.sendDiagnostics({ uri: uriByPath.get(path) ?? pathToUri(path), diagnostics: fallback });
+    if (pullDiagnostics) showIndexed(path);
+  }
+
+  function isRelatedOwned(path: string): boolean {
+    const owner = relatedOwner.get(path);
+    return owner !== undefined && documents.get(owner) !== undefined;
   }
 
   function releaseRelatedOf(owner: string): void {
@@ -373,45 +392,150 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }
   }
 
-  // ---- workspace roots ---------------------------------------------------------------------------
+  // ---- workspace index ---------------------------------------------------------------------------
 
-  async function scanForMainConfigs(folders: string[]): Promise<string[]> {
-    const found: string[] = [];
-    let dirs = 0;
-    let level = folders.map((f) => f);
-    for (let depth = 0; depth <= ROOT_SCAN_MAX_DEPTH && level.length > 0; depth++) {
-      const next: string[] = [];
-      for (const dir of level) {
-        if (++dirs > ROOT_SCAN_MAX_DIRS) return found;
-        let entries: import('node:fs').Dirent[];
-        try {
-          entries = await fs.readdir(dir, { withFileTypes: true });
-        } catch {
-          continue;
-        }
-        for (const e of entries) {
-          if (e.isFile() && e.name === 'nginx.conf') found.push(toAnalyzerPath(nodePath.join(dir, e.name)));
-          else if (e.isDirectory() && !e.name.startsWith('.') && !SKIPPED_DIRS.has(e.name)) next.push(nodePath.join(dir, e.name));
-        }
-      }
-      level = next;
-    }
-    return found.sort();
+  const index = new WorkspaceIndex({
+    provider,
+    fs: {
+      list: listDirectory,
+      kind: pathKind,
+      head: (path, maxBytes) => {
+        const open = overlays.get(path);
+        return open !== undefined ? Promise.resolve({ text: open.slice(0, maxBytes), size: Buffer.byteLength(open, 'utf8') }) : readFileHead(path, maxBytes);
+      },
+    },
+    settings: (folder) => (settings ? settings.get(pathToUri(folder)) : Promise.resolve(defaultServerSettings())),
+    uri: (path) => uriByPath.get(path) ?? pathToUri(path),
+    diagnosticsChanged: (path) => showIndexed(path),
+    rootsChanged: () => indexRootsChanged(),
+    createProgress: () => connection.window.createWorkDoneProgress(),
+    log: (msg) => connection.console.log(msg),
+    warn: (msg) => {
+      connection.console.warn(msg);
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: msg });
+    },
+    internalErrors: (errors) => reportInternalErrors(errors),
+    flushed: () => lastIndexSend,
+    idle: () => wakeRevisionWaiters(),
+  });
+  /** The last diagnostics sent on the index's behalf; messages are written in order, so all before it are written when it is. */
+  let lastIndexSend: Promise<void> = Promise.resolve();
+
+  /** Pull: a revision per file whose indexed findings (or who shows them) changed; the workspace report sends the new ones. */
+  const indexRevisions = new Map<string, number>();
+  let indexRevision = 0;
+  /** Pull: held `workspace/diagnostic` requests, woken by the next change. */
+  const revisionWaiters = new Set<() => void>();
+
+  function indexedFindings(path: string): Diagnostic[] {
+    return index.diagnosticsFor(path) ?? [];
   }
 
   /**
-   * Finds the workspace's main configs. Analyses wait for the scan, so the first diagnostics already
-   * have the right context; only a rescan (folders changed) needs a refresh afterwards.
+   * The index's findings for a file changed, or whether the file is open or pushed on an open
+   * document's behalf did. Push: sent unless someone else shows the file. Pull: a new revision.
    */
-  function rescanRoots(refresh: boolean): void {
-    const folders = workspaceFolders;
-    rootsReady = scanForMainConfigs(folders)
-      .then((roots) => {
-        scannedRoots = roots;
-        workspaceGeneration++;
-      })
-      .catch((err: unknown) => log(`cachelint: workspace scan failed: ${String(err)}`));
-    if (refresh) void rootsReady.then(refreshAll);
+  function showIndexed(path: string): void {
+    if (pullDiagnostics) {
+      indexRevisions.set(path, ++indexRevision);
+      wakeRevisionWaiters();
+      return;
+    }
+    if (isOpenPath(path) || isRelatedOwned(path)) return;
+    lastIndexSend = connection.sendDiagnostics({ uri: uriByPath.get(path) ?? pathToUri(path), diagnostics: indexedFindings(path) }).catch(() => undefined);
+  }
+
+  /**
+   * Open documents analysed before the index knew their main config (or when it knew another one) are
+   * analysed again, unless their analysis already used the main config the index names now.
+   */
+  function indexRootsChanged(): void {
+    for (const doc of documents.all()) {
+      const hit = cache.get(doc.uri);
+      const path = pathByUri.get(doc.uri);
+      if (!hit || !path) continue;
+      const now = index.rootOf(path);
+      const a = hit.analysis;
+      if (now === a.indexRoot || (now !== undefined && a.result?.entries[0] === now)) continue;
+      workspaceGeneration++;
+      refreshAll();
+      return;
+    }
+  }
+
+  function wakeRevisionWaiters(): void {
+    for (const wake of [...revisionWaiters]) wake();
+  }
+
+  /** Resolves at the next change of the index's findings, when the index becomes idle, on cancellation or after `ms`. */
+  function nextIndexChange(token: CancellationToken | undefined, ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        revisionWaiters.delete(done);
+        cancelled?.dispose();
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      const cancelled = token?.onCancellationRequested(done);
+      revisionWaiters.add(done);
+    });
+  }
+
+  /**
+   * `workspace/diagnostic`: the indexed findings of files that are not open that the client has not
+   * seen. With nothing new the request is held until the index finds something. With a partial
+   * result token, findings are streamed while the index is at work and the request ends when it is idle.
+   */
+  async function workspaceReport(
+    params: WorkspaceDiagnosticParams,
+    token: CancellationToken | undefined,
+    partial: ResultProgressReporter<WorkspaceDiagnosticReportPartialResult> | undefined,
+  ): Promise<WorkspaceDiagnosticReport> {
+    const seen = new Map((params.previousResultIds ?? []).map((r) => [r.uri, r.value] as const));
+    const take = () => {
+      const items = workspaceItems(seen);
+      for (const i of items) seen.set(i.uri, i.resultId!);
+      return items;
+    };
+    const deadline = Date.now() + WORKSPACE_PULL_HOLD_MS;
+    let items = take();
+    if (!partial) {
+      while (items.length === 0 && !token?.isCancellationRequested && Date.now() < deadline) {
+        await nextIndexChange(token, deadline - Date.now());
+        items = take();
+      }
+      return { items: token?.isCancellationRequested ? [] : items };
+    }
+    let streamed = false;
+    for (;;) {
+      if (items.length > 0 && !token?.isCancellationRequested) {
+        partial.report({ items });
+        streamed = true;
+      }
+      if ((streamed && !index.busy) || token?.isCancellationRequested || Date.now() >= deadline) break;
+      await nextIndexChange(token, deadline - Date.now());
+      items = take();
+    }
+    // Everything went out as partial results: the final response carries none.
+    return { items: [] };
+  }
+
+  /** The workspace report (pull): indexed findings of files that are not open, those the client has not seen. */
+  function workspaceItems(previous: Map<string, string>): WorkspaceDocumentDiagnosticReport[] {
+    const items: WorkspaceDocumentDiagnosticReport[] = [];
+    for (const [path, revision] of indexRevisions) {
+      if (isOpenPath(path)) continue;
+      const uri = uriByPath.get(path) ?? pathToUri(path);
+      const resultId = String(revision);
+      if (previous.get(uri) === resultId) continue;
+      items.push({ kind: 'full', uri, version: null, resultId, items: isRelatedOwned(path) ? [] : indexedFindings(path) });
+    }
+    return items;
+  }
+
+  function reindexWorkspace(): void {
+    index.reindexAll(workspaceFolders).catch((err: unknown) => log(`cachelint: indexing the workspace failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
   }
 
   // ---- lifecycle --------------------------------------------------------------------------------
@@ -423,6 +547,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       refreshSupport = caps.workspace?.diagnostics?.refreshSupport === true;
       hierarchicalSymbols = caps.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true;
       folderNotifications = caps.workspace?.workspaceFolders === true;
+      watchedFilesRegistration = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
       settings = new SettingsStore(connection, caps.workspace?.configuration === true);
       const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
       workspaceFolders = folders.filter((u) => u.startsWith('file:')).map((u) => uriToPath(u));
@@ -441,7 +566,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         serverInfo: { name: 'cachelint', version: options.version },
       };
       if (pullDiagnostics) {
-        result.capabilities.diagnosticProvider = { identifier: 'cachelint', interFileDependencies: true, workspaceDiagnostics: false };
+        // The workspace report carries the index's findings of files that are not open.
+        result.capabilities.diagnosticProvider = { identifier: 'cachelint', interFileDependencies: true, workspaceDiagnostics: true };
       }
       return result;
     },
@@ -452,14 +578,21 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       connection.console.info(
         `cachelint language server ${options.version} started (node ${process.version}, ${pullDiagnostics ? 'pull' : 'push'} diagnostics)`,
       );
-      rescanRoots(false);
+      reindexWorkspace();
+      if (watchedFilesRegistration) {
+        // Changes on disk (saves, git checkouts, new files) keep the index current; the server filters what matters.
+        connection.client
+          .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] })
+          .catch((err: unknown) => log(`cachelint: watching workspace files failed: ${String(err)}`));
+      }
       if (folderNotifications) {
         connection.workspace.onDidChangeWorkspaceFolders(
           safe('workspaceFolders', undefined, (e) => {
             const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
             workspaceFolders = workspaceFolders.filter((f) => !removed.has(f));
             for (const f of e.added) if (f.uri.startsWith('file:')) workspaceFolders.push(uriToPath(f.uri));
-            rescanRoots(true);
+            // Open documents get their new context as the index finds it.
+            reindexWorkspace();
           }),
         );
       }
@@ -470,8 +603,41 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     safe('didChangeConfiguration', undefined, (params) => {
       settings?.changed(params);
       refreshAll();
+      // Severities, thresholds and index limits apply to files that are not open too.
+      index.settingsChanged().catch((err: unknown) => log(`cachelint: indexing the workspace failed: ${String(err)}`));
     }),
   );
+
+  connection.onDidChangeWatchedFiles(
+    safe('didChangeWatchedFiles', undefined, (params) => {
+      const changes: Array<{ path: string; kind: FileChangeKind }> = [];
+      for (const c of params.changes ?? []) {
+        if (!c?.uri?.startsWith('file:')) continue;
+        const kind: FileChangeKind = c.type === FileChangeType.Created ? 'created' : c.type === FileChangeType.Deleted ? 'deleted' : 'changed';
+        changes.push({ path: uriToPath(c.uri), kind });
+      }
+      if (changes.length === 0) return;
+      // Open documents that read a changed file (and are not it) are analysed again.
+      const changed = new Set(changes.map((c) => c.path));
+      const dirs = changes.filter((c) => c.kind === 'deleted').map((c) => `${c.path}/`);
+      const affected = documents.all().filter((d) => {
+        const own = pathByUri.get(d.uri);
+        const r = reach.get(d.uri);
+        return r !== undefined && [...r].some((p) => p !== own && (changed.has(p) || dirs.some((dir) => p.startsWith(dir))));
+      });
+      if (affected.length > 0) {
+        workspaceGeneration++;
+        if (pullDiagnostics) refreshAll();
+        else schedulePush(affected.map((d) => d.uri));
+      }
+      index.filesChanged(changes).catch((err: unknown) => log(`cachelint: updating the workspace index failed: ${String(err)}`));
+    }),
+  );
+
+  connection.onShutdown(() => {
+    index.dispose();
+    wakeRevisionWaiters();
+  });
 
   // ---- documents --------------------------------------------------------------------------------
 
@@ -490,6 +656,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       // Open now: its own analysis takes over from the findings pushed on an including file's behalf.
       if (relatedOwner.has(path)) releaseRelated(path);
       overlays.set(path, doc.getText());
+      index.prioritize(path);
       workspaceGeneration++;
       const rootsChanged = trackRoot(doc);
       if (pullDiagnostics) {
@@ -504,6 +671,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     safe('didClose', undefined, (e) => {
       const uri = e.document.uri;
       const path = pathByUri.get(uri);
+      const edited = e.document.version > 1;
       const dependents = path ? dependentsOf(uri, new Set([path])) : [];
       if (path) overlays.delete(path);
       const wasRoot = rootDocs.delete(uri);
@@ -518,10 +686,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       if (pullDiagnostics) {
         // Re-pull so an including document pushes this file's findings again.
         if (wasRoot || dependents.length > 0) refreshAll();
+        if (path) showIndexed(path);
       } else {
-        void connection.sendDiagnostics({ uri, diagnostics: [] });
+        // Closed, the file shows what the workspace index found in it (nothing when not indexed).
+        void connection.sendDiagnostics({ uri, diagnostics: path ? indexedFindings(path) : [] });
         schedulePush(dependents);
       }
+      // Unsaved edits are gone: what the index read from the buffer is read from disk again.
+      if (path && edited) index.documentClosed(path);
     }),
   );
 
@@ -532,6 +704,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const a = await getAnalysis(params.textDocument.uri, token);
       return { kind: 'full', items: a ? diagnosticsOf(a) : [] };
     }),
+  );
+
+  connection.languages.diagnostics.onWorkspace((params, token, _workDone, partial) =>
+    safe('workspace/diagnostic', { items: [] } as WorkspaceDiagnosticReport, (p: WorkspaceDiagnosticParams, t) => workspaceReport(p, t, partial))(params, token),
   );
 
   connection.onHover(

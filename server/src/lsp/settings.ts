@@ -5,6 +5,20 @@ import { VARNISH_VERSIONS, type VarnishVersion } from '../analyzer/vcl/data/vers
 
 /** Files larger than this (KiB) are not analysed unless `cachelint.maxFileSizeKB` says otherwise. */
 export const DEFAULT_MAX_FILE_SIZE_KB = 5120;
+/** At most this many config files of a workspace are indexed unless `cachelint.index.maxFiles` says otherwise. */
+export const DEFAULT_INDEX_MAX_FILES = 5000;
+
+/** The `cachelint.index.*` settings: the background index of the workspace's config files. */
+export interface IndexSettings {
+  /** `cachelint.index.enable`: find and analyse every nginx/VCL file of the workspace folders. */
+  enable: boolean;
+  /** `cachelint.index.workspaceDiagnostics`: publish the findings of files that are not open. */
+  workspaceDiagnostics: boolean;
+  /** `cachelint.index.maxFiles`: config files found per workspace folder beyond this are not indexed. */
+  maxFiles: number;
+  /** `cachelint.index.exclude`: glob patterns, relative to the workspace folder, of files and folders not indexed. */
+  exclude: string[];
+}
 
 export interface ServerSettings {
   /** `cachelint.enable`: false silences the file (no diagnostics, hovers or fixes). */
@@ -13,10 +27,16 @@ export interface ServerSettings {
   analyzer: Settings;
   /** Documents larger than this many KiB (UTF-8) are not analysed. */
   maxFileSizeKB: number;
+  index: IndexSettings;
 }
 
 export function defaultServerSettings(): ServerSettings {
-  return { enable: true, analyzer: defaultSettings(), maxFileSizeKB: DEFAULT_MAX_FILE_SIZE_KB };
+  return {
+    enable: true,
+    analyzer: defaultSettings(),
+    maxFileSizeKB: DEFAULT_MAX_FILE_SIZE_KB,
+    index: { enable: true, workspaceDiagnostics: true, maxFiles: DEFAULT_INDEX_MAX_FILES, exclude: [] },
+  };
 }
 
 const SEVERITY_SETTINGS = new Set<SeveritySetting>(['off', 'hint', 'info', 'warning', 'error']);
@@ -78,6 +98,15 @@ export function parseSettings(raw: unknown): ServerSettings {
 
   const maxKB = lookup(raw, 'maxFileSizeKB');
   if (typeof maxKB === 'number' && Number.isFinite(maxKB) && maxKB > 0) out.maxFileSizeKB = maxKB;
+
+  const indexEnable = lookup(raw, 'index.enable');
+  if (typeof indexEnable === 'boolean') out.index.enable = indexEnable;
+  const workspaceDiagnostics = lookup(raw, 'index.workspaceDiagnostics');
+  if (typeof workspaceDiagnostics === 'boolean') out.index.workspaceDiagnostics = workspaceDiagnostics;
+  const maxFiles = lookup(raw, 'index.maxFiles');
+  if (typeof maxFiles === 'number' && Number.isFinite(maxFiles) && maxFiles >= 0) out.index.maxFiles = Math.floor(maxFiles);
+  const exclude = lookup(raw, 'index.exclude');
+  if (Array.isArray(exclude)) out.index.exclude = exclude.filter((g): g is string => typeof g === 'string' && g.trim() !== '').map((g) => g.trim());
 
   return out;
 }

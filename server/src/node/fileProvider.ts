@@ -1,5 +1,6 @@
 // The Node implementation of the analyzer's FileProvider: byte-exact text reads, atomic writes, include masks.
 import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import picomatch from 'picomatch/posix';
 import type { FileProvider } from '../analyzer/types';
@@ -47,6 +48,76 @@ export function readTextFile(path: string): TextFile | undefined {
     return decodeText(fs.readFileSync(path));
   } catch {
     return undefined;
+  }
+}
+
+/** One entry of a directory listing. */
+export interface DirEntry {
+  name: string;
+  /** What the entry is; for a symbolic link, what its target is ('other' when the link is broken). */
+  kind: 'file' | 'directory' | 'other';
+  /** Whether the entry is a symbolic link. */
+  symlink: boolean;
+}
+
+/**
+ * Lists a directory, sorted by name. Symbolic links are resolved only to tell a file from a
+ * directory; callers decide whether to descend into a linked directory. Empty when the directory
+ * cannot be read. Never throws.
+ */
+export async function listDirectory(dir: string): Promise<DirEntry[]> {
+  let entries: fs.Dirent[];
+  try {
+    entries = await fsp.readdir(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const out: DirEntry[] = [];
+  for (const e of entries) {
+    if (!e.isSymbolicLink()) {
+      out.push({ name: e.name, kind: e.isFile() ? 'file' : e.isDirectory() ? 'directory' : 'other', symlink: false });
+      continue;
+    }
+    let kind: DirEntry['kind'] = 'other';
+    try {
+      const st = await fsp.stat(nodePath.join(dir, e.name));
+      kind = st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
+    } catch {
+      // a broken link
+    }
+    out.push({ name: e.name, kind, symlink: true });
+  }
+  return out.sort((a, b) => compareStrings(a.name, b.name));
+}
+
+/** What is at `path` (symlinks followed): undefined when nothing is there or it cannot be read. */
+export async function pathKind(path: string): Promise<'file' | 'directory' | 'other' | undefined> {
+  try {
+    const st = await fsp.stat(path);
+    return st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The first `maxBytes` bytes of a regular file as text (see `decodeText`; a character cut at the end
+ * may make it decode as latin1) and the file's size in bytes. Undefined when the path is not a
+ * readable regular file. Never throws.
+ */
+export async function readFileHead(path: string, maxBytes: number): Promise<{ text: string; size: number } | undefined> {
+  let handle: fsp.FileHandle | undefined;
+  try {
+    handle = await fsp.open(path, 'r');
+    const st = await handle.stat();
+    if (!st.isFile()) return undefined;
+    const buf = Buffer.alloc(Math.max(0, Math.min(maxBytes, st.size)));
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    return { text: decodeText(buf.subarray(0, bytesRead)).text, size: st.size };
+  } catch {
+    return undefined;
+  } finally {
+    await handle?.close().catch(() => undefined);
   }
 }
 

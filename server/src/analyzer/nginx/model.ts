@@ -177,7 +177,7 @@ function resolveInclude(at: Placed, pattern: string, prefix: Prefix, from: strin
       }
     } else if (load(abs)) {
       // Found only next to the including file: nginx itself would not read it.
-      if (!prefix.fragment && base !== prefix.prefixes[0]) {
+      if (!prefix.fragment && base !== '' && base !== prefix.prefixes[0]) {
         site.missing = true;
         site.nearby = abs;
       } else site.targets = [abs];
