@@ -81,8 +81,6 @@ export interface ServerOptions {
   version: string;
   /** Disk access; open documents are overlaid on it. */
   fileProvider: FileProvider;
-  /** Delay (ms) before pushing diagnostics after a change, so a burst of keystrokes is analysed once. */
-  pushDelayMs?: number;
 }
 
 /** At most this many not-open files get findings pushed per open document. */
@@ -118,7 +116,6 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const cache = new Map<string, { key: string; analysis: Analysis }>();
   /** Paths each open document's last analysis read; who must be re-checked when a file changes. */
   const reach = new Map<string, Set<string>>();
-  const pushDelayMs = options.pushDelayMs ?? 50;
 
   let settings: SettingsStore | undefined;
   let pullDiagnostics = false;
@@ -331,7 +328,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   // ---- push diagnostics -------------------------------------------------------------------------
 
   const pending = new Set<string>();
-  let pushTimer: NodeJS.Timeout | undefined;
+  /** A flush is queued for the next turn of the event loop. */
+  let pushQueued = false;
   let pushing: Promise<void> = Promise.resolve();
 
   async function publish(uri: string): Promise<void> {
@@ -376,11 +374,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   function schedulePush(uris: Iterable<string>): void {
     if (pullDiagnostics) return;
     for (const u of uris) pending.add(u);
-    if (pushTimer || pending.size === 0) return;
-    pushTimer = setTimeout(() => {
-      pushTimer = undefined;
+    if (pushQueued || pending.size === 0) return;
+    // No timer: the changes already received in this turn are analysed together, at once. Analyses
+    // run one at a time; a change that arrives meanwhile is analysed right after, at its own version.
+    pushQueued = true;
+    setImmediate(() => {
+      pushQueued = false;
       pushing = pushing.then(flushPush, flushPush);
-    }, pushDelayMs);
+    });
   }
 
   /** Diagnostics of every open document may have changed (settings, roots). */
