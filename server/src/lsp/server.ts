@@ -210,7 +210,6 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
     const path = pathOf(doc);
     const text = doc.getText();
-    const lines = new LineIndex(text);
     const dialect = doc.languageId === 'vcl' ? 'vcl' : doc.languageId === 'nginx' ? 'nginx' : (detectDialect(path, text) ?? 'nginx');
     const bytes = Buffer.byteLength(text, 'utf8');
     const tooLarge = bytes > docSettings.maxFileSizeKB * 1024;
@@ -218,7 +217,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const result = tooLarge || !docSettings.enable
       ? undefined
       : analyzeDocument(path, { provider, settings: docSettings.analyzer, roots: currentRoots(indexRoot) });
-    const file: SourceFile = result?.files.get(path) ?? { path, text, dialect, lines };
+    // The analysis indexes the lines of the files it read; otherwise index them here.
+    const file: SourceFile = result?.files.get(path) ?? { path, text, dialect, lines: new LineIndex(text) };
+    const lines = file.lines;
     const analysis: Analysis = {
       uri,
       path,

@@ -33,6 +33,7 @@ export interface Derivation {
   unknown: boolean;
 }
 
+/** Derivations may be shared between calls: read them, do not modify them. */
 export interface VariableIndex {
   defs(name: string): VarDef[];
   /** Derivation of a word's value, with `set` definitions limited to those that run in `scope` (all when undefined). */
@@ -53,10 +54,21 @@ const OPAQUE_SETTERS = new Set([
 
 const VAR_NAME = /\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g;
 
+const NO_NAMES: string[] = [];
+const namesOfText = new Map<string, string[]>();
+
+/** Variable names in a text (shared: do not modify); texts repeat, so each is scanned once. */
 function namesIn(text: string): string[] {
-  const out: string[] = [];
-  VAR_NAME.lastIndex = 0;
-  for (let m = VAR_NAME.exec(text); m; m = VAR_NAME.exec(text)) out.push(m[1] ?? m[2]);
+  let out = namesOfText.get(text);
+  if (out) return out;
+  if (text.indexOf('$') < 0) out = NO_NAMES;
+  else {
+    out = [];
+    VAR_NAME.lastIndex = 0;
+    for (let m = VAR_NAME.exec(text); m; m = VAR_NAME.exec(text)) out.push(m[1] ?? m[2]);
+  }
+  if (namesOfText.size > 100_000) namesOfText.clear();
+  namesOfText.set(text, out);
   return out;
 }
 
@@ -216,19 +228,30 @@ function build(model: NginxModel): VariableIndex {
 
   const defs = (name: string) => byName.get(name) ?? [];
 
-  const deriveVar = (name: string, scope: Scope | undefined, seen: Set<string>): Derivation => {
-    const out: Derivation = { flows: new Map(), touches: new Set(), unknown: false };
+  /** Derivations of names nothing defines: they depend on the name only (shared, read-only). */
+  const undefinedNames = new Map<string, Derivation>();
+  const ofUndefined = (name: string): Derivation => {
+    let d = undefinedNames.get(name);
+    if (!d) {
+      d = { flows: new Map(), touches: new Set(), unknown: false };
+      if (isBuiltinVariable(name)) {
+        d.flows.set(name, []);
+        d.touches.add(name);
+      } else d.unknown = true;
+      undefinedNames.set(name, d);
+    }
+    return d;
+  };
+
+  const deriveVar = (name: string, scope: Scope | undefined, seen?: Set<string>): Derivation => {
     const all = defs(name);
-    const chain = scope ? [...scopeChain(scope)] : undefined;
+    if (!all.length) return ofUndefined(name);
+    const chain = scope ? scopeChain(scope) : undefined;
     const top = chain?.[chain.length - 1];
     const applicable = all.filter((d) => !chain || (d.home ? chain.includes(d.home) : d.root === top));
-    if (!applicable.length) {
-      if (isBuiltinVariable(name)) {
-        out.flows.set(name, []);
-        out.touches.add(name);
-      } else out.unknown = true;
-      return out;
-    }
+    if (!applicable.length) return ofUndefined(name);
+    const out: Derivation = { flows: new Map(), touches: new Set(), unknown: false };
+    seen ??= new Set();
     if (seen.has(name)) return out;
     seen.add(name);
     for (const d of applicable) {
@@ -249,9 +272,12 @@ function build(model: NginxModel): VariableIndex {
 
   const derive = (word: Word | string, scope?: Scope): Derivation => {
     const text = typeof word === 'string' ? word : word.value;
+    const names = namesIn(text);
+    // One variable: the expression is derived exactly as that variable is.
+    if (names.length === 1) return deriveVar(names[0], scope);
     const out: Derivation = { flows: new Map(), touches: new Set(), unknown: false };
-    for (const v of namesIn(text)) {
-      const sub = deriveVar(v, scope, new Set());
+    for (const v of names) {
+      const sub = deriveVar(v, scope);
       for (const t of sub.touches) out.touches.add(t);
       for (const [b, via] of sub.flows) if (!out.flows.has(b)) out.flows.set(b, via);
       if (sub.unknown) out.unknown = true;
@@ -259,7 +285,7 @@ function build(model: NginxModel): VariableIndex {
     return out;
   };
 
-  return { defs, derive, deriveVar: (name, scope) => deriveVar(name, scope, new Set()) };
+  return { defs, derive, deriveVar: (name, scope) => deriveVar(name, scope) };
 }
 
 /** A `map` definition: values copy variables; regex captures copy the source unless bounded. */
