@@ -125,8 +125,15 @@ function analyzeWithCache(entries: string[], opts: AnalyzeOptions, cache: Map<st
   const byPath = new Map<string, Finding[]>();
   for (const f of kept) (byPath.get(f.path) ?? byPath.set(f.path, []).get(f.path)!).push(f);
   const result: AnalysisResult = { entries, files, findings: kept, findingsFor: (p) => byPath.get(p) ?? [], internalErrors };
-  const placedOf = new Map<object, Placed>();
-  for (const p of model.all) if (!placedOf.has(p.d)) placedOf.set(p.d, p);
+  // Where each directive is placed: for editor features, built on their first use.
+  let placedMap: Map<object, Placed> | undefined;
+  const placedOf = (d: object): Placed | undefined => {
+    if (!placedMap) {
+      placedMap = new Map();
+      for (const p of model.all) if (!placedMap.has(p.d)) placedMap.set(p.d, p);
+    }
+    return placedMap.get(d);
+  };
   const vcl = new Map<string, VclProgram>();
   for (const m of vclModels) for (const p of m.files.keys()) if (!vcl.has(p)) vcl.set(p, { model: m, version: opts.settings.varnishVersion });
   internals.set(result, { model, zones, policies: ctxBase.policies, placedOf, parsed: model.files, vcl });
@@ -217,7 +224,7 @@ function placedAt(it: Internal, path: string, offset: number): Placed | undefine
   const f = it.parsed.get(path);
   if (!f) return undefined;
   const d = directiveAt(f.tree.children, offset);
-  return d ? it.placedOf.get(d) : undefined;
+  return d ? it.placedOf(d) : undefined;
 }
 
 /** Markdown hover at `offset` of `path`: directive/variable docs, or the effective-policy card. */

@@ -15,7 +15,8 @@ export interface HoverModel {
   zones: Map<string, ZoneDef[]>;
   /** The analysis's active policies (`activePolicies`), so hovers do not compute them again. */
   policies: CachePolicy[];
-  placedOf: Map<object, Placed>;
+  /** The placement of a directive (its first, when its file is included more than once). */
+  placedOf(d: object): Placed | undefined;
 }
 
 /** Markdown for a hover at `offset` on directive `p`. */

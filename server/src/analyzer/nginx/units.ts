@@ -5,6 +5,17 @@ const TIME_UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d:
 /** Seconds for an nginx time such as `10m`, `1h30m`, `500ms`, `30` (seconds); undefined when malformed. */
 export function parseTime(v: string): number | undefined {
   if (!v) return undefined;
+  if (timeMemo.has(v)) return timeMemo.get(v);
+  const t = readTime(v);
+  if (timeMemo.size > 10_000) timeMemo.clear();
+  timeMemo.set(v, t);
+  return t;
+}
+
+/** Times by text: configurations repeat the same few values. */
+const timeMemo = new Map<string, number | undefined>();
+
+function readTime(v: string): number | undefined {
   const re = /(\d+)(ms|[smhdwMy])?/y;
   let i = 0;
   let total = 0;
