@@ -6,6 +6,8 @@
 //   - the language server over stdio as an editor drives it: open, one-line edits each waited to its
 //     diagnostics, hovers, code actions, peak RSS;
 //   - the .vsix size and an estimate of the extension's activation time;
+//   - a generated 500-file workspace indexed in the background: time, progress, requests answered
+//     meanwhile, peak RSS;
 //   - the cost-growth curve: parse + full analysis time and memory at 1k–100k lines of generated nginx
 //     and VCL, each size in a fresh process, with a least-squares fit and a linear/superlinear verdict.
 // Prints one table (stdout; progress goes to stderr) and writes test/bench/results.json.
@@ -28,6 +30,7 @@ import { runGrowth } from './growth';
 import { driveServer, startOverIpc, type LspResult } from './lsp';
 import { mb, mbps, measureSync, ms, summarize, table, type Sample } from './stats';
 import { generateVcl } from './vclgen';
+import { benchWorkspace, generateWorkspace } from './workspace';
 
 // @webantic/nginx-config-parser ships no types.
 const WebanticParser = require('@webantic/nginx-config-parser') as new () => { toJSON(conf: string, options?: object): unknown };
@@ -358,6 +361,22 @@ async function languageServer(inputs: Input[]): Promise<void> {
   row('language server', 'server peak RSS (VmHWM)', n, `${mb(r.peakRss)} (RSS at end ${mb(r.rss)})`, `≤ ${mb(TARGET.rssBytes)}`, r.peakRss <= TARGET.rssBytes);
 }
 
+/** A generated workspace of 500 config files with includes, indexed by the server in the background. */
+async function workspaceIndex(): Promise<void> {
+  const dir = path.join(CACHE, 'workspace-500');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const ws = generateWorkspace(dir, { files: 500, seed: 1 });
+  const r = await benchWorkspace(SERVER, dir);
+  results.workspace = { ...r, roots: ws.roots.length };
+  const input = `${r.files} files, ${ws.roots.length} main configs`;
+  row('workspace', 'background index: initialized → progress end', input,
+    `${ms(r.indexMs)}, ${r.indexedFiles} files indexed, ${r.progressReports} progress reports, ${r.filesWithDiagnostics} files with findings (${r.plantedFound}/${r.planted} planted problems)`);
+  row('workspace', 'hover on the open file while indexing', input,
+    `median ${ms(r.hover.median)}, worst ${ms(r.hover.max)}; ${r.hover.answeredBeforeEnd}/${r.hover.runs.length} answered before the index finished`);
+  row('workspace', 'server peak RSS while indexing (VmHWM)', input, `${mb(r.peakRss)} (RSS at end ${mb(r.rss)})`);
+}
+
 function vsix(): void {
   const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
   const out = path.join(CACHE, `cachelint-${version}.vsix`);
@@ -458,6 +477,7 @@ async function main(): Promise<number> {
   await part('processes', () => processes(inputs));
   await part('language server', () => languageServer(inputs));
   await part('activation', activation);
+  await part('workspace', workspaceIndex);
   await part('growth', async () => {
     const g = await runGrowth(log);
     for (const r of g.rows) row(r.section, r.measurement, r.input, r.result);
@@ -466,7 +486,7 @@ async function main(): Promise<number> {
     warnings.push(...g.warnings);
   });
   await part('in-process', () => inProcess(inputs));
-  const order = ['in-process', 'process', 'language server', 'extension', 'growth'];
+  const order = ['in-process', 'process', 'language server', 'workspace', 'extension', 'growth'];
   const rank = (r: Row) => (order.includes(r.section) ? order.indexOf(r.section) : order.length);
   rows.sort((a, b) => rank(a) - rank(b));
 
