@@ -101,13 +101,21 @@ export function expandScope(spec: string | undefined, v: VarnishVersion): Builti
 
 /** Compares two release numbers such as `6.0.16` and `6.2.0` (negative when a < b). */
 export function compareRelease(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d) return d;
+  return releaseRank(a) - releaseRank(b);
+}
+
+const ranks = new Map<string, number>();
+
+/** A release as one comparable number (`7.1.1` → 7001001); parts above 999 saturate. */
+function releaseRank(r: string): number {
+  let n = ranks.get(r);
+  if (n === undefined) {
+    const parts = r.split('.').map(Number);
+    n = 0;
+    for (let i = 0; i < 4; i++) n = n * 1000 + Math.min(999, parts[i] || 0);
+    ranks.set(r, n);
   }
-  return 0;
+  return n;
 }
 
 /** Whether something that appeared in `since` (and disappeared in `removed`) exists in version `v`. */
