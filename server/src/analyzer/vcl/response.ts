@@ -187,6 +187,8 @@ interface Frame {
   sub: string;
   callDepth: number;
   next: Frame | undefined;
+  /** The key of this frame and those below it, computed on first use (frames never change). */
+  key?: string;
 }
 
 /**
@@ -235,10 +237,10 @@ export function explore<S>(model: VclModel, subName: string, w: Walker<S>, opts:
     }
     return r;
   };
-  const key = (f: Frame | undefined) => {
-    let k = '';
-    for (let c = f; c; c = c.next) k += `${c.id}:${c.idx}/`;
-    return k;
+  const key = (f: Frame | undefined): string => {
+    if (!f) return '';
+    if (f.key === undefined) f.key = `${f.id}:${f.idx}/${key(f.next)}`;
+    return f.key;
   };
   const onStack = (f: Frame | undefined, name: string) => {
     for (let c = f; c; c = c.next) if (c.isSub && c.sub === name) return true;
@@ -248,7 +250,7 @@ export function explore<S>(model: VclModel, subName: string, w: Walker<S>, opts:
   const start = sub(subName);
   if (!start) return { defined: false, complete: true };
   const seen = new Set<string>();
-  const todo: { frame: Frame | undefined; state: S }[] = [{ frame: { items: start.items, id: start.id, idx: 0, isSub: true, sub: subName, callDepth: 0, next: undefined }, state: w.init }];
+  const todo: { frame: Frame | undefined; state: S }[] = [{ frame: { items: start.items, id: start.id, idx: 0, isSub: true, sub: subName, callDepth: 0, next: undefined, key: undefined }, state: w.init }];
   while (todo.length) {
     let { frame, state } = todo.pop()!;
     for (;;) {
@@ -262,7 +264,7 @@ export function explore<S>(model: VclModel, subName: string, w: Walker<S>, opts:
       }
       if (++work > maxWork) return { defined: true, complete: false };
       const item = frame.items[frame.idx];
-      const after: Frame = { ...frame, idx: frame.idx + 1 };
+      const after: Frame = { items: frame.items, id: frame.id, idx: frame.idx + 1, isSub: frame.isSub, sub: frame.sub, callDepth: frame.callDepth, next: frame.next, key: undefined };
       const stmt = item.stmt;
       const mk = (extra?: Partial<FlowStep>): FlowStep => ({ stmt, file: item.file, sub: item.sub, builtin: item.builtin, callDepth: frame!.callDepth, ...extra });
       const doStep = (st: FlowStep): boolean => {
@@ -274,7 +276,7 @@ export function explore<S>(model: VclModel, subName: string, w: Walker<S>, opts:
       };
       if (stmt.type === 'block') {
         const b = block(stmt.body, item);
-        frame = { items: b.items, id: b.id, idx: 0, isSub: false, sub: item.sub, callDepth: frame.callDepth, next: after };
+        frame = { items: b.items, id: b.id, idx: 0, isSub: false, sub: item.sub, callDepth: frame.callDepth, next: after, key: undefined };
         continue;
       }
       if (stmt.type === 'if') {
@@ -290,14 +292,14 @@ export function explore<S>(model: VclModel, subName: string, w: Walker<S>, opts:
           const t = take(prior, br.cond, true);
           if (t !== undefined) {
             const b = block(br.body.body, item);
-            next.push({ frame: { items: b.items, id: b.id, idx: 0, isSub: false, sub: item.sub, callDepth: frame.callDepth, next: after }, state: t });
+            next.push({ frame: { items: b.items, id: b.id, idx: 0, isSub: false, sub: item.sub, callDepth: frame.callDepth, next: after, key: undefined }, state: t });
           }
           prior = take(prior, br.cond, false);
         }
         if (prior !== undefined) {
           if (stmt.else) {
             const b = block(stmt.else.body, item);
-            next.push({ frame: { items: b.items, id: b.id, idx: 0, isSub: false, sub: item.sub, callDepth: frame.callDepth, next: after }, state: prior });
+            next.push({ frame: { items: b.items, id: b.id, idx: 0, isSub: false, sub: item.sub, callDepth: frame.callDepth, next: after, key: undefined }, state: prior });
           } else next.push({ frame: after, state: prior });
         }
         for (let i = next.length - 1; i >= 0; i--) todo.push(next[i]);
@@ -310,7 +312,7 @@ export function explore<S>(model: VclModel, subName: string, w: Walker<S>, opts:
           continue;
         }
         const b = include(stmt, item);
-        frame = { items: b.items, id: b.id, idx: 0, isSub: false, sub: item.sub, callDepth: frame.callDepth, next: after };
+        frame = { items: b.items, id: b.id, idx: 0, isSub: false, sub: item.sub, callDepth: frame.callDepth, next: after, key: undefined };
         continue;
       }
       if (stmt.type === 'return') {
@@ -335,7 +337,7 @@ export function explore<S>(model: VclModel, subName: string, w: Walker<S>, opts:
         const recursive = onStack(frame, name);
         const target = recursive ? undefined : sub(name);
         if (!doStep(mk(recursive ? { recursive: true } : target ? undefined : { unresolved: true }))) break;
-        frame = target ? { items: target.items, id: target.id, idx: 0, isSub: true, sub: name, callDepth: frame.callDepth + 1, next: after } : after;
+        frame = target ? { items: target.items, id: target.id, idx: 0, isSub: true, sub: name, callDepth: frame.callDepth + 1, next: after, key: undefined } : after;
         continue;
       }
       if (!doStep(mk())) break;
