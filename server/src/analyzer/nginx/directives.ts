@@ -92,18 +92,19 @@ function moduleFamily(module: string): Family {
  */
 export function allowedIn(spec: DirectiveSpec, context: string, family: Family): boolean {
   if (spec.contexts.size === 0) return true;
-  let memo = allowedMemo.get(spec);
-  if (!memo) allowedMemo.set(spec, (memo = new Map()));
-  const key = family + ' ' + context;
-  let v = memo.get(key);
+  let byContext = allowedMemo.get(spec);
+  if (!byContext) allowedMemo.set(spec, (byContext = new Map()));
+  let byFamily = byContext.get(context);
+  if (!byFamily) byContext.set(context, (byFamily = new Map()));
+  let v = byFamily.get(family);
   if (v === undefined) {
     v = computeAllowed(spec, context, family);
-    memo.set(key, v);
+    byFamily.set(family, v);
   }
   return v;
 }
 
-const allowedMemo = new WeakMap<DirectiveSpec, Map<string, boolean>>();
+const allowedMemo = new WeakMap<DirectiveSpec, Map<string, Map<Family, boolean>>>();
 
 function allowedSet(set: Set<string> | undefined, context: string): boolean {
   return !!set && (set.has(context) || (context === 'if in location' && set.has('if')));

@@ -1,5 +1,6 @@
 // The error-tolerant nginx parser: returns a lossless tree and every syntax error, never throws.
 import { Scanner, Token, unescapeWord } from './scanner';
+import { intern } from '../text/intern';
 import type { Block, Comment, Directive, NginxTree, Node, SyntaxError, Word } from './tree';
 
 export interface ParseOptions {
@@ -107,7 +108,10 @@ class Parser {
   }
 
   private directive(nameTok: Token, parent: Directive | undefined, data: boolean, out: Node[]): void {
-    const d: Directive = { type: 'directive', name: this.word(nameTok), args: [], offset: nameTok.start, end: nameTok.end, parent };
+    const name = this.word(nameTok);
+    // Names repeat throughout a file and are looked up everywhere: keep one canonical string per name.
+    if (!name.quote && !name.template && name.value === name.raw) name.value = name.raw = intern(name.raw);
+    const d: Directive = { type: 'directive', name, args: [], offset: nameTok.start, end: nameTok.end, parent };
     out.push(d);
     if (data) d.dataBlock = undefined;
     let sawNewline = false;

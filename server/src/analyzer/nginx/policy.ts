@@ -4,6 +4,7 @@ import { parseTime } from './units';
 import { parseCachePath } from './cachePath';
 import { NginxModel, Placed, Scope, scopeChain } from './model';
 import type { Word } from './tree';
+import { intern } from '../text/intern';
 
 export const CACHE_FAMILIES = ['proxy', 'fastcgi', 'uwsgi', 'scgi'] as const;
 export type CacheFamily = (typeof CACHE_FAMILIES)[number];
@@ -147,14 +148,19 @@ function isOff(p: Placed | undefined): boolean {
 const NAMES = Object.fromEntries(
   CACHE_FAMILIES.map((f) => [
     f,
-    {
+    internAll({
       cache: `${f}_cache`, key: `${f}_cache_key`, valid: `${f}_cache_valid`, ignoreHeaders: `${f}_ignore_headers`,
       buffering: `${f}_buffering`, useStale: `${f}_cache_use_stale`, lock: `${f}_cache_lock`,
       background: `${f}_cache_background_update`, revalidate: `${f}_cache_revalidate`, bypass: `${f}_cache_bypass`,
       noCache: `${f}_no_cache`, methods: `${f}_cache_methods`, minUses: `${f}_cache_min_uses`, pass: `${f}_pass`,
-    },
+    }),
   ]),
 ) as Record<CacheFamily, Record<'cache' | 'key' | 'valid' | 'ignoreHeaders' | 'buffering' | 'useStale' | 'lock' | 'background' | 'revalidate' | 'bypass' | 'noCache' | 'methods' | 'minUses' | 'pass', string>>;
+
+function internAll<T extends Record<string, string>>(o: T): T {
+  for (const k of Object.keys(o)) (o as Record<string, string>)[k] = intern(o[k]);
+  return o;
+}
 
 function lastOf(scope: Scope, name: string): Placed | undefined {
   const l = effective(scope, name);
