@@ -103,8 +103,12 @@ export function pairMismatches(ctx: NginxRuleContext, primarySuffix: string, oth
     const primary = effective(pol.scope, primaryName);
     if (!primary.length) continue;
     const other = effective(pol.scope, otherName);
-    if (other.some((o) => o.d.args.some((a) => predicateKind(a) !== 'vars' && predicateKind(a) !== 'never'))) continue;
-    const otherVars = new Set(other.flatMap((o) => o.d.args.flatMap((a) => variablesIn(a).map((v) => v.name.toLowerCase()))));
+    if (other.some((o) => o.d.args.some((a) => {
+      const k = predicateKind(a);
+      return k !== 'vars' && k !== 'never';
+    }))) continue;
+    const otherVars = new Set<string>();
+    for (const o of other) for (const a of o.d.args) for (const v of variablesIn(a)) otherVars.add(v.name.toLowerCase());
     const missing: string[] = [];
     const words: { p: Placed; w: Word }[] = [];
     for (const p of primary) {
