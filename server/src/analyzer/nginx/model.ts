@@ -18,6 +18,8 @@ export interface Placed {
   d: Directive;
   file: ParsedFile;
   scope: Scope;
+  /** Position in the model's placement order (`NginxModel.all`). */
+  order: number;
 }
 
 /** A configuration level: main, http, server, location, if, upstream, … with directives from every file. */
@@ -122,7 +124,7 @@ interface Prefix {
 function walk(model: NginxModel, file: ParsedFile, nodes: Node[], scope: Scope, prefix: Prefix, stack: string[], load: Loader): void {
   for (const n of nodes) {
     if (n.type !== 'directive') continue;
-    const placed: Placed = { d: n, file, scope };
+    const placed: Placed = { d: n, file, scope, order: model.all.length };
     scope.items.push(placed);
     model.all.push(placed);
     const name = n.name.value;

@@ -20,6 +20,25 @@ export function placementsOf(model: NginxModel, name: string): Placed[] {
   return m.get(name) ?? [];
 }
 
+const namedCache = new WeakMap<NginxModel, WeakMap<ReadonlySet<string>, Placed[]>>();
+
+/** Every placement of the directives named in `names`, in model order (shared: do not modify). */
+export function placementsNamed(model: NginxModel, names: ReadonlySet<string>): Placed[] {
+  let bySet = namedCache.get(model);
+  if (!bySet) namedCache.set(model, (bySet = new WeakMap()));
+  let out = bySet.get(names);
+  if (!out) {
+    const lists: Placed[][] = [];
+    for (const n of names) {
+      const l = placementsOf(model, n);
+      if (l.length) lists.push(l);
+    }
+    out = lists.length === 1 ? lists[0] : lists.flat().sort((a, b) => a.order - b.order);
+    bySet.set(names, out);
+  }
+  return out;
+}
+
 const ownCache = new WeakMap<NginxModel, Map<string, Map<Scope, Placed[]>>>();
 
 /** Directives named `name` set directly at `s`, in order. */

@@ -7,6 +7,7 @@ import type { Word } from './tree';
 import { variablesIn } from './policy';
 import type { CachePolicy } from './policy';
 import { variableInfo } from './directives';
+import { placementsNamed } from './placements';
 
 /** How a user variable gets its value. */
 export interface VarDef {
@@ -342,8 +343,8 @@ export function keyStatements(model: NginxModel, policies: CachePolicy[]): { pla
   for (const pol of policies) if (pol.key) (scopesOf.get(pol.key.d) ?? scopesOf.set(pol.key.d, []).get(pol.key.d)!).push(pol.scope);
   const seen = new Set<object>();
   const out: { placed: Placed; scopes: Scope[] }[] = [];
-  for (const p of model.all) {
-    if (!KEY_DIRECTIVES.has(p.d.name.value) || seen.has(p.d) || p.d.args.length !== 1) continue;
+  for (const p of placementsNamed(model, KEY_DIRECTIVES)) {
+    if (seen.has(p.d) || p.d.args.length !== 1) continue;
     seen.add(p.d);
     out.push({ placed: p, scopes: scopesOf.get(p.d) ?? [p.scope] });
   }

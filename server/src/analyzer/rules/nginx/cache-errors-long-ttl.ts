@@ -6,6 +6,7 @@ import { describeTime, formatTime } from '../../nginx/units';
 import { DEFAULT_THRESHOLDS, type Fix, type TextEdit } from '../../types';
 import type { ParsedFile, Placed } from '../../nginx/model';
 import type { Word } from '../../nginx/tree';
+import { placementsNamed } from '../../nginx/placements';
 
 /** Errors may be cached for at most this long (seconds) by default; setting `thresholds.errorTtlSeconds`. */
 export const ERROR_TTL_MAX_SECONDS = DEFAULT_THRESHOLDS.errorTtlSeconds;
@@ -32,7 +33,7 @@ export default defineRule({
   check(ctx) {
     const limit = ctx.settings.thresholds.errorTtlSeconds;
     const done = new Set<object>();
-    for (const p of ctx.model.all) {
+    for (const p of placementsNamed(ctx.model, VALID)) {
       const name = p.d.name.value;
       if (!VALID.has(name) || done.has(p.d)) continue;
       const list = own(p.scope, name);

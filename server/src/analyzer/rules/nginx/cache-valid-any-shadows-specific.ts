@@ -6,6 +6,7 @@ import type { ValidEntry } from '../../nginx/policy';
 import type { ParsedFile } from '../../nginx/model';
 import { describeTime } from '../../nginx/units';
 import type { TextEdit } from '../../types';
+import { placementsNamed } from '../../nginx/placements';
 
 const VALID = new Set(['proxy_cache_valid', 'fastcgi_cache_valid', 'uwsgi_cache_valid', 'scgi_cache_valid']);
 
@@ -25,7 +26,7 @@ export default defineRule({
   },
   check(ctx) {
     const done = new Set<object>();
-    for (const p of ctx.model.all) {
+    for (const p of placementsNamed(ctx.model, VALID)) {
       const name = p.d.name.value;
       if (!VALID.has(name) || done.has(p.d)) continue;
       const list = own(p.scope, name);

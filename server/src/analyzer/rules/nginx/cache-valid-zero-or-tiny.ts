@@ -2,6 +2,7 @@
 import { defineRule } from '../rule';
 import { validEntries } from '../../nginx/policy';
 import { describeTime } from '../../nginx/units';
+import { placementsNamed } from '../../nginx/placements';
 
 const VALID = new Set(['proxy_cache_valid', 'fastcgi_cache_valid', 'uwsgi_cache_valid', 'scgi_cache_valid']);
 
@@ -22,7 +23,7 @@ export default defineRule({
   check(ctx) {
     const seen = new Set<object>();
     const limit = ctx.settings.thresholds.tinyTtlSeconds;
-    for (const p of ctx.model.all) {
+    for (const p of placementsNamed(ctx.model, VALID)) {
       if (!VALID.has(p.d.name.value) || seen.has(p.d)) continue;
       seen.add(p.d);
       for (const v of validEntries([p])) {

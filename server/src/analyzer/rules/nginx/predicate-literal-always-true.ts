@@ -7,6 +7,7 @@ import type { Placed } from '../../nginx/model';
 import type { Word } from '../../nginx/tree';
 import type { TextEdit } from '../../types';
 import { predicateKind } from '../../nginx/predicates';
+import { placementsNamed } from '../../nginx/placements';
 
 /** The predicate directives (`*_cache_bypass`, `*_no_cache`) of every family. */
 const PREDICATE_DIRECTIVES = new Set(CACHE_FAMILIES.flatMap((f) => [`${f}_cache_bypass`, `${f}_no_cache`]));
@@ -30,7 +31,7 @@ export default defineRule({
   },
   check(ctx) {
     const seen = new Set<object>();
-    for (const p of ctx.model.all) {
+    for (const p of placementsNamed(ctx.model, PREDICATE_DIRECTIVES)) {
       const name = p.d.name.value;
       if (!PREDICATE_DIRECTIVES.has(name) || seen.has(p.d) || !p.d.args.length) continue;
       seen.add(p.d);
