@@ -233,6 +233,8 @@ interface Frame {
   sub: string;
   callDepth: number;
   next: Frame | undefined;
+  /** The key of this frame and those below it, computed on first use (frames never change). */
+  key?: string;
 }
 
 /** Immutable singly-linked lists, shared between the paths that branch off one another. */
@@ -287,7 +289,7 @@ class Engine {
   entry(sub: string): State | undefined {
     const seq = this.subSeq(sub);
     if (!seq) return undefined;
-    return { frame: { seq, idx: 0, isSub: true, sub, callDepth: 0, next: undefined }, conds: undefined, steps: undefined };
+    return { frame: { seq, idx: 0, isSub: true, sub, callDepth: 0, next: undefined, key: undefined }, conds: undefined, steps: undefined };
   }
 
   /** A sub's code: its definitions concatenated, then the built-in code of a `vcl_*` sub. */
@@ -331,9 +333,9 @@ class Engine {
   }
 
   private static key(f: Frame | undefined): string {
-    let k = '';
-    for (let c = f; c; c = c.next) k += `${c.seq.id}:${c.idx}/`;
-    return k;
+    if (!f) return '';
+    if (f.key === undefined) f.key = `${f.seq.id}:${f.idx}/${Engine.key(f.next)}`;
+    return f.key;
   }
 
   private onStack(f: Frame | undefined, sub: string): boolean {
@@ -355,12 +357,12 @@ class Engine {
       }
       if (++this.work > this.maxWork) return 'limit';
       const item = frame.seq.items[frame.idx];
-      const after: Frame = { ...frame, idx: frame.idx + 1 };
+      const after: Frame = { seq: frame.seq, idx: frame.idx + 1, isSub: frame.isSub, sub: frame.sub, callDepth: frame.callDepth, next: frame.next, key: undefined };
       const stmt = item.stmt;
       const step = (extra?: Partial<FlowStep>): FlowStep => ({ stmt, file: item.file, sub: item.sub, builtin: item.builtin, callDepth: frame!.callDepth, ...extra });
       switch (stmt.type) {
         case 'block':
-          frame = { seq: this.blockSeq(stmt.body, item), idx: 0, isSub: false, sub: item.sub, callDepth: frame.callDepth, next: after };
+          frame = { seq: this.blockSeq(stmt.body, item), idx: 0, isSub: false, sub: item.sub, callDepth: frame.callDepth, next: after, key: undefined };
           continue;
         case 'if': {
           if (seen) {
@@ -381,19 +383,19 @@ class Engine {
             const here = take(prior, b.cond, true);
             const wasBlocked = blocked;
             if (!wasBlocked) {
-              const inner: Frame = { seq: this.blockSeq(b.body.body, item), idx: 0, isSub: false, sub: item.sub, callDepth: frame.callDepth, next: after };
+              const inner: Frame = { seq: this.blockSeq(b.body.body, item), idx: 0, isSub: false, sub: item.sub, callDepth: frame.callDepth, next: after, key: undefined };
               next.push({ frame: inner, conds: here, steps });
             }
             blocked = false;
             prior = take(prior, b.cond, false);
             if (blocked) return { kind: 'branch', next };
           }
-          const rest: Frame = stmt.else ? { seq: this.blockSeq(stmt.else.body, item), idx: 0, isSub: false, sub: item.sub, callDepth: frame.callDepth, next: after } : after;
+          const rest: Frame = stmt.else ? { seq: this.blockSeq(stmt.else.body, item), idx: 0, isSub: false, sub: item.sub, callDepth: frame.callDepth, next: after, key: undefined } : after;
           next.push({ frame: rest, conds: prior, steps });
           return { kind: 'branch', next };
         }
         case 'include':
-          frame = { seq: this.includeSeq(stmt, item), idx: 0, isSub: false, sub: item.sub, callDepth: frame.callDepth, next: after };
+          frame = { seq: this.includeSeq(stmt, item), idx: 0, isSub: false, sub: item.sub, callDepth: frame.callDepth, next: after, key: undefined };
           continue;
         case 'return': {
           const st = step();
@@ -424,7 +426,7 @@ class Engine {
           const st = step(recursive ? { recursive: true } : seq ? undefined : { unresolved: true });
           if (this.match?.(st)) return { kind: 'end', state: { frame, conds, steps }, end: { kind: 'match', step: st } };
           steps = { head: st, tail: steps };
-          frame = seq ? { seq, idx: 0, isSub: true, sub: name, callDepth: frame.callDepth + 1, next: after } : after;
+          frame = seq ? { seq, idx: 0, isSub: true, sub: name, callDepth: frame.callDepth + 1, next: after, key: undefined } : after;
           continue;
         }
         default: {

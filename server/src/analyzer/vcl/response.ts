@@ -249,7 +249,7 @@ export function explore<S>(model: VclModel, subName: string, w: Walker<S>, opts:
 
   const start = sub(subName);
   if (!start) return { defined: false, complete: true };
-  const seen = new Set<string>();
+  const seen = new Map<string, Set<string>>();
   const todo: { frame: Frame | undefined; state: S }[] = [{ frame: { items: start.items, id: start.id, idx: 0, isSub: true, sub: subName, callDepth: 0, next: undefined, key: undefined }, state: w.init }];
   while (todo.length) {
     let { frame, state } = todo.pop()!;
@@ -280,9 +280,13 @@ export function explore<S>(model: VclModel, subName: string, w: Walker<S>, opts:
         continue;
       }
       if (stmt.type === 'if') {
-        const k = `${key(frame)}|${w.key(state)}`;
-        if (seen.has(k)) break;
-        seen.add(k);
+        // Seen before at this point with this state: the paths from here are already explored.
+        const fk = key(frame);
+        let states = seen.get(fk);
+        if (!states) seen.set(fk, (states = new Set()));
+        const sk = w.key(state);
+        if (states.has(sk)) break;
+        states.add(sk);
         let prior: S | undefined = state;
         const next: { frame: Frame | undefined; state: S }[] = [];
         const take = (s: S, expr: Expr, polarity: boolean): S | undefined =>
