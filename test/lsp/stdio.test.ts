@@ -1,20 +1,11 @@
 // The language server bundle (dist/server.js) driven over stdio and node IPC by a real JSON-RPC client.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import * as esbuild from 'esbuild';
-import {
-  createMessageConnection,
-  IPCMessageReader,
-  IPCMessageWriter,
-  StreamMessageReader,
-  StreamMessageWriter,
-  type MessageConnection,
-} from 'vscode-jsonrpc/node';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import {
   DiagnosticSeverity,
   SymbolKind,
@@ -32,9 +23,8 @@ import {
   type TextEdit,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { disposeServer, ensureServerBundle, ROOT, SERVER, spawnServer, uriOf, Waiters, withTimeout } from './harness';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const SERVER = path.join(ROOT, 'dist', 'server.js');
 const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 /** Upper bound for any single wait on the server; waits end as soon as the awaited event arrives. */
 const TIMEOUT_MS = 8000;
@@ -43,31 +33,6 @@ const VOLATILE = 'nginx/cache-key-volatile-variable';
 const UPSTREAM_TTL = 'nginx/upstream-ttl-overrides-cache-valid';
 const INACTIVE = 'nginx/inactive-shorter-than-ttl';
 
-/** Builds dist/server.js from source when it is missing or older than a server source file. */
-async function ensureServerBundle(): Promise<void> {
-  const built = fs.existsSync(SERVER) ? fs.statSync(SERVER).mtimeMs : 0;
-  const newest = (dir: string): number => {
-    let m = 0;
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      m = Math.max(m, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
-    }
-    return m;
-  };
-  if (built > 0 && built >= newest(path.join(ROOT, 'server', 'src'))) return;
-  await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints: ['server/src/lsp/main.ts'],
-    outfile: 'dist/server.js',
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    sourcemap: 'linked',
-    logLevel: 'silent',
-  });
-}
-
 /** A copy of examples/ in a fresh temporary directory. */
 function copyExamples(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cachelint-lsp-'));
@@ -75,7 +40,6 @@ function copyExamples(): string {
   return dir;
 }
 
-const uriOf = (p: string) => pathToFileURL(p).href;
 
 /** Position of `needle` (plus `delta` characters) in `text`; fails when absent. */
 function positionOf(text: string, needle: string, delta = 0): Position {
@@ -117,7 +81,9 @@ class TestClient {
   stderr = '';
   exited: Promise<number | null>;
   initializeResult: InitializeResult | undefined;
-  private waiters = new Set<() => void>();
+  private readonly waiters = new Waiters(TIMEOUT_MS);
+  /** Resolves with the first non-undefined value of `probe`, re-checked on every message from the server. */
+  readonly waitFor = this.waiters.waitFor.bind(this.waiters);
 
   private constructor(
     readonly proc: ChildProcess,
@@ -129,15 +95,15 @@ class TestClient {
       const list = this.published.get(p.uri) ?? [];
       list.push(p);
       this.published.set(p.uri, list);
-      this.poke();
+      this.waiters.poke();
     });
     conn.onNotification('window/logMessage', (p: { message: string }) => {
       this.logs.push(p.message);
-      this.poke();
+      this.waiters.poke();
     });
     conn.onRequest('workspace/diagnostic/refresh', () => {
       this.refreshes++;
-      this.poke();
+      this.waiters.poke();
       return null;
     });
     conn.onRequest('client/registerCapability', () => null);
@@ -147,8 +113,7 @@ class TestClient {
   }
 
   static async start(opts: ClientOptions): Promise<TestClient> {
-    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    const { proc, conn } = spawnServer();
     const client = new TestClient(proc, conn);
     if (opts.configuration) {
       const read = opts.configuration;
@@ -186,40 +151,6 @@ class TestClient {
     return client;
   }
 
-  private poke(): void {
-    for (const w of [...this.waiters]) w();
-  }
-
-  /** Resolves with the first non-undefined value of `probe`, re-checked on every message from the server. */
-  waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = TIMEOUT_MS): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const check = () => {
-        let value: T | undefined;
-        try {
-          value = probe();
-        } catch (err) {
-          finish();
-          reject(err);
-          return;
-        }
-        if (value !== undefined) {
-          finish();
-          resolve(value);
-        }
-      };
-      const timer = setTimeout(() => {
-        finish();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const finish = () => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-      };
-      this.waiters.add(check);
-      check();
-    });
-  }
-
   latest(uri: string): PublishDiagnosticsParams | undefined {
     return this.published.get(uri)?.at(-1);
   }
@@ -246,30 +177,13 @@ class TestClient {
   async shutdown(): Promise<number | null> {
     await this.conn.sendRequest('shutdown');
     await this.conn.sendNotification('exit');
-    return withTimeout(this.exited, 'the server process to exit');
+    return withTimeout(this.exited, 'the server process to exit', TIMEOUT_MS);
   }
 
   /** Ends the connection and, if still running, the child process (by PID). */
   dispose(): void {
-    this.conn.dispose();
-    if (this.proc.exitCode === null && this.proc.signalCode === null && this.proc.pid !== undefined) {
-      try {
-        process.kill(this.proc.pid);
-      } catch {
-        // already gone
-      }
-    }
+    disposeServer(this.proc, this.conn);
   }
-}
-
-function withTimeout<T>(p: Promise<T>, what: string, ms = TIMEOUT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-    }),
-  ]);
 }
 
 function findRule(list: Diagnostic[], rule: string): Diagnostic | undefined {
@@ -760,11 +674,12 @@ describe('language server over node IPC', () => {
     const result = await withTimeout(
       conn.sendRequest<InitializeResult>('initialize', { processId: process.pid, rootUri: null, capabilities: {} }),
       'initialize over IPC',
+      TIMEOUT_MS,
     );
     assert.equal(result.serverInfo?.name, 'cachelint');
     conn.sendNotification('initialized', {});
     await conn.sendRequest('shutdown');
     await conn.sendNotification('exit');
-    assert.equal(await withTimeout(exited, 'the IPC server to exit'), 0);
+    assert.equal(await withTimeout(exited, 'the IPC server to exit', TIMEOUT_MS), 0);
   });
 });

@@ -2,13 +2,11 @@
 // progress, findings of files that are not open, requests answered while indexing, limits, disk changes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import * as esbuild from 'esbuild';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { WorkspaceDiagnosticRequest } from 'vscode-languageserver';
 import type {
   Diagnostic,
@@ -22,38 +20,10 @@ import { generateWorkspace, type GeneratedWorkspace } from '../bench/workspace';
 import { createNodeFileProvider, listDirectory, pathKind, readFileHead, toAnalyzerPath } from '../../server/src/node/fileProvider';
 import { parseSettings } from '../../server/src/lsp/settings';
 import { silentProgress, WorkspaceIndex } from '../../server/src/lsp/workspaceIndex';
+import { disposeServer, ensureServerBundle, ROOT, spawnServer, uriOf, Waiters, withTimeout } from './harness';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const SERVER = path.join(ROOT, 'dist', 'server.js');
 /** Upper bound for any single wait on the server; waits end as soon as the awaited message arrives. */
 const TIMEOUT_MS = 30_000;
-
-/** Builds dist/server.js from source when it is missing or older than a server source file. */
-async function ensureServerBundle(): Promise<void> {
-  const built = fs.existsSync(SERVER) ? fs.statSync(SERVER).mtimeMs : 0;
-  const newest = (dir: string): number => {
-    let m = 0;
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      m = Math.max(m, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
-    }
-    return m;
-  };
-  if (built > 0 && built >= newest(path.join(ROOT, 'server', 'src'))) return;
-  await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints: ['server/src/lsp/main.ts'],
-    outfile: 'dist/server.js',
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    sourcemap: 'linked',
-    logLevel: 'silent',
-  });
-}
-
-const uriOf = (p: string) => pathToFileURL(p).href;
 
 type ProgressValue = { kind: 'begin' | 'report' | 'end'; title?: string; message?: string; percentage?: number; cancellable?: boolean };
 
@@ -83,7 +53,9 @@ interface ClientOptions {
 class IndexClient {
   readonly events: Event[] = [];
   stderr = '';
-  private waiters = new Set<() => void>();
+  private readonly waiters = new Waiters(TIMEOUT_MS);
+  /** Resolves with the first non-undefined value of `probe`, re-checked on every message from the server. */
+  readonly waitFor = this.waiters.waitFor.bind(this.waiters);
 
   private constructor(
     readonly proc: ChildProcess,
@@ -92,7 +64,7 @@ class IndexClient {
     proc.stderr?.on('data', (b: Buffer) => (this.stderr += b.toString()));
     const record = (e: Event) => {
       this.events.push(e);
-      for (const w of [...this.waiters]) w();
+      this.waiters.poke();
     };
     conn.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => record({ kind: 'publish', params }));
     conn.onNotification('window/showMessage', (p: { type: number; message: string }) => record({ kind: 'showMessage', type: p.type, message: p.message }));
@@ -115,8 +87,7 @@ class IndexClient {
   readonly record: (e: Event) => void;
 
   static async start(opts: ClientOptions): Promise<IndexClient> {
-    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    const { proc, conn } = spawnServer();
     const client = new IndexClient(proc, conn);
     const read = opts.configuration;
     if (read) conn.onRequest('workspace/configuration', (p: { items: Array<{ section?: string }> }) => p.items.map((i) => (i.section === 'cachelint' ? read() : null)));
@@ -144,39 +115,10 @@ class IndexClient {
         },
       }),
       'initialize',
+      TIMEOUT_MS,
     );
     await conn.sendNotification('initialized', {});
     return client;
-  }
-
-  /** Resolves with the first non-undefined value of `probe`, re-checked on every message from the server. */
-  waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = TIMEOUT_MS): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const check = () => {
-        let value: T | undefined;
-        try {
-          value = probe();
-        } catch (err) {
-          finish();
-          reject(err);
-          return;
-        }
-        if (value !== undefined) {
-          finish();
-          resolve(value);
-        }
-      };
-      const timer = setTimeout(() => {
-        finish();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const finish = () => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-      };
-      this.waiters.add(check);
-      check();
-    });
   }
 
   progress(): Array<{ at: number; value: ProgressValue }> {
@@ -217,7 +159,7 @@ class IndexClient {
 
   /** Sends a request and records its reply as an event when it arrives. */
   async request<R>(method: string, params: unknown, what = method): Promise<R> {
-    const r = await withTimeout(this.conn.sendRequest<R>(method, params), method);
+    const r = await withTimeout(this.conn.sendRequest<R>(method, params), method, TIMEOUT_MS);
     this.record({ kind: 'reply', what });
     return r;
   }
@@ -239,25 +181,8 @@ class IndexClient {
     } catch {
       // killed below
     }
-    this.conn.dispose();
-    if (this.proc.exitCode === null && this.proc.signalCode === null && this.proc.pid !== undefined) {
-      try {
-        process.kill(this.proc.pid);
-      } catch {
-        // already gone
-      }
-    }
+    disposeServer(this.proc, this.conn);
   }
-}
-
-function withTimeout<T>(p: Promise<T>, what: string, ms = TIMEOUT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-    }),
-  ]);
 }
 
 function tempWorkspace(files: number, seed: number): { dir: string; ws: GeneratedWorkspace } {
@@ -624,7 +549,7 @@ describe('workspace index, in process: what the walk finds', () => {
       warn: (m) => warnings.push(m),
       internalErrors: () => undefined,
     });
-    await withTimeout(idx.reindexAll([tmp]), 'the index run');
+    await withTimeout(idx.reindexAll([tmp]), 'the index run', TIMEOUT_MS);
     return { found: [...found].map((p) => p.slice(tmp.length + 1)).sort(), diagnosed, warnings, idx };
   }
 
