@@ -7,17 +7,8 @@
 //
 //   node --import tsx test/bench/nginxgen.ts [LINES] > big.conf     (default 35000 lines)
 
-/** mulberry32: a small seeded PRNG, so the same seed always gives the same file. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../prng';
+import { fitLines } from './fitLines';
 
 const PROXY_ZONES = 10;
 const FASTCGI_ZONES = 2;
@@ -59,27 +50,7 @@ export interface NginxGenOptions {
 export function generateNginx(opts: NginxGenOptions = {}): string {
   const target = opts.lines ?? 35_000;
   const seed = opts.seed ?? 20240611;
-  let lo = 1;
-  let hi = 1;
-  // Find the largest server count whose configuration fits in the target, then pad with comments.
-  while (countLines(build(hi * 2, seed)) <= target) hi *= 2;
-  hi *= 2;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (countLines(build(mid, seed)) <= target) lo = mid;
-    else hi = mid;
-  }
-  const body = build(lo, seed);
-  const missing = target - countLines(body);
-  const pad: string[] = [];
-  for (let i = 0; i < missing; i++) pad.push(i === 0 ? '# Reserved virtual hosts (generated): one line per free slot.' : `# reserved slot ${i}: no server configured`);
-  return body + (pad.length ? pad.join('\n') + '\n' : '');
-}
-
-function countLines(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
-  return n;
+  return fitLines(target, (servers) => build(servers, seed), (i) => (i === 0 ? '# Reserved virtual hosts (generated): one line per free slot.' : `# reserved slot ${i}: no server configured`));
 }
 
 function build(servers: number, seed: number): string {

@@ -5,17 +5,8 @@
 //
 //   node --import tsx test/bench/vclgen.ts [LINES] > big.vcl     (default 10000 lines)
 
-/** mulberry32: a small seeded PRNG, so the same seed always gives the same file. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../prng';
+import { fitLines } from './fitLines';
 
 const STATIC_EXT = ['css|js', 'png|jpe?g|gif|webp|avif', 'svg|ico', 'woff2?|ttf|otf|eot', 'mp4|webm|m4s', 'pdf|zip|gz'];
 const API_PREFIXES = ['api', 'graphql', 'rpc', 'v1', 'v2', 'internal/api', 'rest'];
@@ -35,27 +26,7 @@ export interface VclGenOptions {
 export function generateVcl(opts: VclGenOptions = {}): string {
   const target = opts.lines ?? 10_000;
   const seed = opts.seed ?? 20240607;
-  let lo = 1;
-  let hi = 1;
-  // Find the largest site count whose program fits in the target, then pad with comments.
-  while (countLines(build(hi * 2, seed)) <= target) hi *= 2;
-  hi *= 2;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (countLines(build(mid, seed)) <= target) lo = mid;
-    else hi = mid;
-  }
-  const body = build(lo, seed);
-  const missing = target - countLines(body);
-  const pad: string[] = [];
-  for (let i = 0; i < missing; i++) pad.push(i === 0 ? '# Site notes (generated): one line per reserved site slot.' : `# reserved slot ${i}: no site configured`);
-  return body + (pad.length ? pad.join('\n') + '\n' : '');
-}
-
-function countLines(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
-  return n;
+  return fitLines(target, (sites) => build(sites, seed), (i) => (i === 0 ? '# Site notes (generated): one line per reserved site slot.' : `# reserved slot ${i}: no site configured`));
 }
 
 function build(sites: number, seed: number): string {

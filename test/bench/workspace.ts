@@ -10,6 +10,7 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type
 import type { DocumentSymbol, Hover, InitializeResult, PublishDiagnosticsParams } from 'vscode-languageserver';
 import { memoryOf } from './lsp';
 import { median } from './stats';
+import { rng } from '../prng';
 
 export interface GenerateOptions {
   /** About how many files to write (at least 40). */
@@ -31,18 +32,6 @@ export interface GeneratedWorkspace {
   planted: Array<{ path: string; rule: string }>;
 }
 
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Writes a realistic workspace of about `opts.files` config files under `dir` (emptied first):
  * nginx environments `env-N/nginx/` (nginx.conf with `conf.d/*.conf` and `sites-enabled/*`, local
@@ -55,7 +44,7 @@ function prng(seed: number): () => number {
  */
 export function generateWorkspace(dir: string, opts: GenerateOptions): GeneratedWorkspace {
   const total = Math.max(40, Math.floor(opts.files));
-  const rand = prng(opts.seed ?? 1);
+  const rand = rng(opts.seed ?? 1);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   const root = path.resolve(dir);
   fs.rmSync(root, { recursive: true, force: true });

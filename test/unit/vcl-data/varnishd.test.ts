@@ -21,6 +21,7 @@ import {
   type VariableInfo,
 } from '../../../server/src/analyzer/vcl/data';
 import { compile, concreteName, mapLimit, probeVcl, statement, varnishdVersion } from './varnishd';
+import { rng } from '../../prng';
 
 const version = varnishdVersion();
 const is71 = Boolean(version && /varnish-7\.1\./.test(version));
@@ -32,17 +33,6 @@ test('varnishd 7.1 is installed where the live checks must run (CI)', { skip: in
   assert.match(version, /varnish-7\.1\./);
 });
 
-/** mulberry32: a small seeded PRNG so that a failing sample can be re-run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const seed = Number(process.env.VCL_PROBE_SEED ?? Date.now() % 1_000_000);
 const rand = rng(seed);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];

@@ -7,20 +7,9 @@ import { parseVcl } from '../../../server/src/analyzer/vcl/parser';
 import { buildVclModel } from '../../../server/src/analyzer/vcl/model';
 import { paths, reaches } from '../../../server/src/analyzer/vcl/flow';
 import { memory } from './memory';
+import { rng } from '../../prng';
 
 const CORPUS = process.env.CACHELINT_CORPUS ?? path.join(__dirname, '../../../../shared/corpus');
-
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SNIPPETS = ['{', '}', '(', ')', ';', '"', '{"', '"}', '"""', 'C{', '}C', '/*', '*/', '#', ':', '!', '~', 'sub ', 'if ', 'else ', 'return (', 'set ', '=', '+=', '.', '\n', 'include "x";', 'vcl 4.1;', '-', '10s', '\u00e9'];
 
