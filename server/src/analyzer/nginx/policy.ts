@@ -5,6 +5,7 @@ import { parseCachePath } from './cachePath';
 import { NginxModel, Placed, Scope, scopeChain } from './model';
 import type { Word } from './tree';
 import { intern } from '../text/intern';
+import { TextMemo } from '../text/memo';
 
 export const CACHE_FAMILIES = ['proxy', 'fastcgi', 'uwsgi', 'scgi'] as const;
 export type CacheFamily = (typeof CACHE_FAMILIES)[number];
@@ -240,28 +241,22 @@ export function directiveRange(p: Placed): TextRange {
 
 const VAR_RE = /\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g;
 
-type VarRef = { name: string; start: number; end: number };
+/** A variable in a text: its name (without `$`) and its offsets in that text. */
+export type VarRef = { name: string; start: number; end: number };
 const NO_VARS: VarRef[] = [];
-/** Variables of a raw word text, with offsets relative to the word: words repeat, so each text is scanned once. */
-const varsOfText = new Map<string, VarRef[]>();
 
-function varsOf(raw: string): VarRef[] {
-  let vs = varsOfText.get(raw);
-  if (vs) return vs;
-  if (raw.indexOf('$') < 0) vs = NO_VARS;
-  else {
-    vs = [];
-    VAR_RE.lastIndex = 0;
-    for (let m = VAR_RE.exec(raw); m; m = VAR_RE.exec(raw)) vs.push({ name: m[1] ?? m[2], start: m.index, end: m.index + m[0].length });
-  }
-  if (varsOfText.size > 100_000) varsOfText.clear();
-  varsOfText.set(raw, vs);
+/** The variables of a text, with offsets relative to it (shared: do not modify). */
+export const variableRefs = new TextMemo<VarRef[]>((text) => {
+  if (text.indexOf('$') < 0) return NO_VARS;
+  const vs: VarRef[] = [];
+  VAR_RE.lastIndex = 0;
+  for (let m = VAR_RE.exec(text); m; m = VAR_RE.exec(text)) vs.push({ name: m[1] ?? m[2], start: m.index, end: m.index + m[0].length });
   return vs;
-}
+});
 
 /** Variables referenced in a word, with ranges in the file (scanned on the raw text). */
 export function variablesIn(w: Word): { name: string; start: number; end: number }[] {
-  const rel = varsOf(w.raw);
+  const rel = variableRefs.get(w.raw);
   if (rel.length === 0) return [];
   const out: { name: string; start: number; end: number }[] = new Array(rel.length);
   for (let i = 0; i < rel.length; i++) out[i] = { name: rel[i].name, start: w.offset + rel[i].start, end: w.offset + rel[i].end };

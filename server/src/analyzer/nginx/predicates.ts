@@ -3,12 +3,14 @@
 import type { NginxRuleContext } from '../rules/rule';
 import { insertLineAfter } from '../fixes';
 import type { RelatedInfo, TextEdit, TextRange } from '../types';
-import { directiveRange, effective, variablesIn, wordRange } from './policy';
+import { directiveRange, effective, variableRefs, variablesIn, wordRange } from './policy';
 import type { CacheFamily, CachePolicy } from './policy';
 import { scopeChain } from './model';
 import type { Placed, Scope } from './model';
 import type { Word } from './tree';
 import { describeLevel } from './scopes';
+import { unescapeWord } from './scanner';
+import { TextMemo } from '../text/memo';
 
 /**
  * How nginx evaluates one predicate argument (`ngx_http_test_predicates()`: true when non-empty and not "0"):
@@ -19,27 +21,22 @@ import { describeLevel } from './scopes';
 export type PredicateKind = 'never' | 'always' | 'vars' | 'mixed' | 'unknown';
 
 export function predicateKind(w: Word): PredicateKind {
-  if (w.template) return 'unknown';
-  let k = kindOfText.get(w.raw);
-  if (k === undefined) {
-    k = computeKind(w);
-    if (kindOfText.size > 100_000) kindOfText.clear();
-    kindOfText.set(w.raw, k);
+  return w.template ? 'unknown' : kindOfText.get(w.raw);
+}
+
+/** The kind of a word that is not a template, from its raw text (quotes and escapes included). */
+const kindOfText = new TextMemo<PredicateKind>((raw) => {
+  const vars = variableRefs.get(raw);
+  const quote = raw[0] === '"' || raw[0] === "'" ? raw[0] : undefined;
+  if (!vars.length) {
+    const value = unescapeWord(raw, quote, raw.includes('\\'));
+    return value === '' || value === '0' ? 'never' : 'always';
   }
-  return k;
-}
-
-/** Predicate kinds by raw word text (the kind depends on the text only). */
-const kindOfText = new Map<string, PredicateKind>();
-
-function computeKind(w: Word): PredicateKind {
-  const vars = variablesIn(w);
-  if (!vars.length) return w.value === '' || w.value === '0' ? 'never' : 'always';
-  let rest = w.raw;
-  for (const v of [...vars].reverse()) rest = rest.slice(0, v.start - w.offset) + rest.slice(v.end - w.offset);
-  if (w.quote) rest = rest.slice(1, -1);
+  let rest = raw;
+  for (let i = vars.length - 1; i >= 0; i--) rest = rest.slice(0, vars[i].start) + rest.slice(vars[i].end);
+  if (quote) rest = rest.slice(1, -1);
   return rest === '' ? 'vars' : 'mixed';
-}
+});
 
 /** Whether a predicate list is true for every request (a literal such as `1`, or text around a variable). */
 export function alwaysTrue(list: Placed[]): boolean {

@@ -1,19 +1,14 @@
 // nginx time and size values, parsed as nginx's ngx_parse_time / ngx_parse_size do.
+import { TextMemo } from '../text/memo';
 
 const TIME_UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, M: 2592000, y: 31536000 };
 
 /** Seconds for an nginx time such as `10m`, `1h30m`, `500ms`, `30` (seconds); undefined when malformed. */
 export function parseTime(v: string): number | undefined {
-  if (!v) return undefined;
-  if (timeMemo.has(v)) return timeMemo.get(v);
-  const t = readTime(v);
-  if (timeMemo.size > 10_000) timeMemo.clear();
-  timeMemo.set(v, t);
-  return t;
+  return v ? times.get(v) : undefined;
 }
 
-/** Times by text: configurations repeat the same few values. */
-const timeMemo = new Map<string, number | undefined>();
+const times = new TextMemo<number | undefined>(readTime, 10_000);
 
 function readTime(v: string): number | undefined {
   const re = /(\d+)(ms|[smhdwMy])?/y;

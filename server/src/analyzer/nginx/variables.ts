@@ -4,10 +4,11 @@
 import { scopeChain } from './model';
 import type { NginxModel, Placed, Scope } from './model';
 import type { Word } from './tree';
-import { variablesIn } from './policy';
+import { variableRefs, variablesIn } from './policy';
 import type { CachePolicy } from './policy';
 import { variableInfo } from './directives';
 import { placementsNamed } from './placements';
+import { TextMemo } from '../text/memo';
 
 /** How a user variable gets its value. */
 export interface VarDef {
@@ -53,24 +54,11 @@ const OPAQUE_SETTERS = new Set([
   'set_hmac_sha1', 'set_encode_base32', 'set_decode_base32', 'set_local_today', 'set_misc_base32_padding',
 ]);
 
-const VAR_NAME = /\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g;
+/** Variable names in a text (shared: do not modify). */
+const namesOfText = new TextMemo<string[]>((text) => variableRefs.get(text).map((v) => v.name));
 
-const NO_NAMES: string[] = [];
-const namesOfText = new Map<string, string[]>();
-
-/** Variable names in a text (shared: do not modify); texts repeat, so each is scanned once. */
 function namesIn(text: string): string[] {
-  let out = namesOfText.get(text);
-  if (out) return out;
-  if (text.indexOf('$') < 0) out = NO_NAMES;
-  else {
-    out = [];
-    VAR_NAME.lastIndex = 0;
-    for (let m = VAR_NAME.exec(text); m; m = VAR_NAME.exec(text)) out.push(m[1] ?? m[2]);
-  }
-  if (namesOfText.size > 100_000) namesOfText.clear();
-  namesOfText.set(text, out);
-  return out;
+  return namesOfText.get(text);
 }
 
 /** Names of the named captures of a PCRE pattern: `(?<n>…)`, `(?P<n>…)`, `(?'n'…)`. */
@@ -132,16 +120,10 @@ export function capturesAreBounded(regex: string): boolean {
 
 /** Whether `name` (without `$`) is a variable nginx or one of its modules provides. */
 export function isBuiltinVariable(name: string): boolean {
-  let v = builtinMemo.get(name);
-  if (v === undefined) {
-    v = !/^\d+$/.test(name) && !!variableInfo('$' + name);
-    if (builtinMemo.size > 10_000) builtinMemo.clear();
-    builtinMemo.set(name, v);
-  }
-  return v;
+  return builtins.get(name);
 }
 
-const builtinMemo = new Map<string, boolean>();
+const builtins = new TextMemo<boolean>((name) => !/^\d+$/.test(name) && !!variableInfo('$' + name), 10_000);
 
 function homeOf(scope: Scope): Scope {
   let s = scope;
