@@ -198,8 +198,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Cachel
 
   // The server starts in the background: activation returns at once, and the status bar shows
   // "starting" until the server answers; diagnostics arrive when it is running.
-  const first = client;
-  first.start().catch((err: unknown) => {
+  client.start().catch((err: unknown) => {
     // Keep the commands (restart) available even when the first start fails.
     statusItem.setState('stopped');
     output.error(`Starting the language server failed: ${err instanceof Error ? err.message : String(err)}`);
