@@ -17,3 +17,11 @@ test('values of the wrong type keep the defaults', () => {
   assert.deepEqual(s.analyzer.vcc, d.analyzer.vcc);
   assert.deepEqual(s.analyzer.thresholds, d.analyzer.thresholds);
 });
+
+test('maxProblemsPerFile: a count, 0 for no limit; negative or non-numbers keep the default', () => {
+  assert.equal(defaultServerSettings().maxProblemsPerFile, 1000);
+  assert.equal(parseSettings({ maxProblemsPerFile: 250.7 }).maxProblemsPerFile, 250);
+  assert.equal(parseSettings({ maxProblemsPerFile: 0 }).maxProblemsPerFile, 0);
+  assert.equal(parseSettings({ maxProblemsPerFile: -5 }).maxProblemsPerFile, 1000);
+  assert.equal(parseSettings({ maxProblemsPerFile: '10' }).maxProblemsPerFile, 1000);
+});

@@ -585,6 +585,44 @@ describe('language server over stdio, pull diagnostics and settings', () => {
     assert.equal(await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 } }), null);
   });
 
+  test('over maxProblemsPerFile: errors first, then the problems nearest the last edit, and a notice counting the rest', async () => {
+    const dir = path.join(tmp, 'many');
+    fs.mkdirSync(dir, { recursive: true });
+    const uri = uriOf(path.join(dir, 'nginx.conf'));
+    const location = (i: number, key = '') =>
+      `        location /p${i}/ {\n            proxy_pass http://127.0.0.1:8080;\n            proxy_cache z;\n${key}        }\n`;
+    const locations = Array.from({ length: 40 }, (_, i) => location(i, i === 20 ? '            proxy_cache_key $request_id;\n' : '')).join('');
+    const text = `http {\n    proxy_cache_path /tmp/c keys_zone=z:10m;\n    server {\n        listen 80;\n${locations}    }\n}\n# end\n`;
+    const lastLine = text.split('\n').length - 2;
+    await reconfigure({ maxProblemsPerFile: 0 });
+    client.open(uri, text);
+    const all = await items(uri);
+    assert.ok(all.length > 40, `every problem without a limit: ${all.length}`);
+    const errorLine = all.find((d) => d.severity === DiagnosticSeverity.Error)?.range.start.line;
+    assert.ok(errorLine !== undefined && errorLine > 60, describeDiagnostics(all));
+
+    await reconfigure({ maxProblemsPerFile: 6 });
+    const top = await items(uri);
+    assert.equal(top.length, 6, describeDiagnostics(top));
+    const notice = top[5];
+    assert.match(messageOf(notice), new RegExp(`found ${all.length} problems in this file and shows 5`));
+    assert.equal(notice.code, undefined);
+    assert.equal(top.filter((d) => d.severity === DiagnosticSeverity.Error).length, 1, 'the error is kept');
+    const others = top.slice(0, 5).filter((d) => d.severity !== DiagnosticSeverity.Error);
+    assert.ok(others.every((d) => d.range.start.line < 20), `before any edit, the first problems of the file: ${describeDiagnostics(others)}`);
+
+    // An edit at the end of the file brings the problems near it forward.
+    client.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: lastLine, character: 0 }, end: { line: lastLine, character: 5 } }, text: '# the end' }],
+    });
+    const near = await items(uri);
+    assert.equal(near.length, 6, describeDiagnostics(near));
+    const nearOthers = near.slice(0, 5).filter((d) => d.severity !== DiagnosticSeverity.Error);
+    assert.ok(nearOthers.every((d) => d.range.start.line > lastLine - 30), `after an edit at line ${lastLine}: ${describeDiagnostics(nearOthers)}`);
+    assert.ok(near.some((d) => d.severity === DiagnosticSeverity.Error), 'the error is still kept');
+  });
+
   test('cachelint.enable false silences diagnostics and hovers; true brings them back', async () => {
     await reconfigure({ enable: false });
     assert.deepEqual(await items(shopUri), []);

@@ -119,6 +119,44 @@ export function toDiagnostic(finding: Finding, ctx: ConvertContext): Diagnostic 
   return diagnostic;
 }
 
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+
+/**
+ * The findings of one file as diagnostics, at most `max` of them (0: no limit). Over the limit, the
+ * most severe are kept and, within a severity, those nearest to `focus` (an offset: where the user
+ * last edited); the last slot is a notice saying how many were left out. Editors cap problems per
+ * file too (VS Code keeps 1,000 in file order), so choosing here keeps the ones that matter and
+ * saves converting and sending thousands the editor would drop.
+ */
+export function diagnosticsOf(findings: readonly Finding[], ctx: ConvertContext, max: number, focus = 0): Diagnostic[] {
+  let shown = findings;
+  if (max > 0 && findings.length > max) {
+    const keep = Math.max(1, max - 1);
+    const ranked = findings
+      .map((f, i) => ({ i, rank: SEVERITY_RANK[f.severity] ?? 4, distance: Math.abs(f.range.start - focus) }))
+      .sort((a, b) => a.rank - b.rank || a.distance - b.distance || a.i - b.i)
+      .slice(0, keep)
+      .sort((a, b) => a.i - b.i);
+    shown = ranked.map((r) => findings[r.i]);
+  }
+  const out: Diagnostic[] = [];
+  for (const f of shown) {
+    const d = toDiagnostic(f, ctx);
+    if (d) out.push(d);
+  }
+  if (shown.length < findings.length) {
+    const left = findings.length - shown.length;
+    out.push(
+      noticeDiagnostic(
+        `cachelint found ${findings.length.toLocaleString('en-US')} problems in this file and shows ${shown.length.toLocaleString('en-US')}: ` +
+          `the most severe, nearest to your last edit. ${left.toLocaleString('en-US')} more are not shown; ` +
+          'the CLI lists them all, and cachelint.maxProblemsPerFile sets the limit (0: none).',
+      ),
+    );
+  }
+  return out;
+}
+
 /** A diagnostic not tied to a rule (e.g. "file too large"), at the start of the document. */
 export function noticeDiagnostic(message: string, severity: Severity = 'info'): Diagnostic {
   const at = { line: 0, character: 0 };

@@ -49,12 +49,12 @@ import { LineIndex } from '../analyzer/text/lineIndex';
 import type { Dialect, FileProvider, Finding } from '../analyzer/types';
 import { createOverlayProvider, listDirectory, pathKind, readFileHead } from '../node/fileProvider';
 import {
+  diagnosticsOf,
   FIX_ALL_KIND,
   noticeDiagnostic,
   pathToUri,
   sameRange,
   toCodeAction,
-  toDiagnostic,
   toDocumentSymbols,
   toLocation,
   toOffset,
@@ -106,7 +106,16 @@ interface Analysis {
 
 /** Wires all handlers onto `connection` and starts listening. */
 export function startServer(connection: Connection, options: ServerOptions): void {
-  const documents = new TextDocuments(TextDocument);
+  /** Where each open document was last edited (an offset): problems near it are shown first. */
+  const lastEdit = new Map<string, number>();
+  const documents = new TextDocuments<TextDocument>({
+    create: TextDocument.create,
+    update(doc, changes, version) {
+      const first = changes[0];
+      if (first && 'range' in first) lastEdit.set(doc.uri, doc.offsetAt(first.range.start));
+      return TextDocument.update(doc, changes, version);
+    },
+  });
   const overlays = new Map<string, string>();
   const provider = createOverlayProvider(options.fileProvider, overlays);
   const pathByUri = new Map<string, string>();
@@ -264,11 +273,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         relatedOwner.set(path, a.uri);
         // Pull: the workspace report stops listing what is pushed here now.
         if (pullDiagnostics && owner === undefined) showIndexed(path);
-        const diagnostics: Diagnostic[] = [];
-        for (const f of a.result.findingsFor(path)) {
-          const d = toDiagnostic(f, a.ctx);
-          if (d) diagnostics.push(d);
-        }
+        const diagnostics = diagnosticsOf(a.result.findingsFor(path), a.ctx, a.settings.maxProblemsPerFile);
         void connection.sendDiagnostics({ uri: a.ctx.uri(path), diagnostics });
       }
     }
@@ -308,7 +313,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }
   }
 
-  function diagnosticsOf(a: Analysis): Diagnostic[] {
+  function documentDiagnostics(a: Analysis): Diagnostic[] {
     if (!a.settings.enable) return [];
     if (!a.result) {
       return [
@@ -318,12 +323,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         ),
       ];
     }
-    const out: Diagnostic[] = [];
-    for (const f of a.result.findingsFor(a.path)) {
-      const d = toDiagnostic(f, a.ctx);
-      if (d) out.push(d);
-    }
-    return out;
+    return diagnosticsOf(a.result.findingsFor(a.path), a.ctx, a.settings.maxProblemsPerFile, lastEdit.get(a.uri) ?? 0);
   }
 
   // ---- push diagnostics -------------------------------------------------------------------------
@@ -338,7 +338,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (!a) return;
     // A newer version is on its way; its own publish follows.
     if (documents.get(uri)?.version !== a.version) return;
-    await connection.sendDiagnostics({ uri, version: a.version, diagnostics: diagnosticsOf(a) });
+    await connection.sendDiagnostics({ uri, version: a.version, diagnostics: documentDiagnostics(a) });
   }
 
   /** Open documents whose analysis reads `paths` or is read by the analysis of `uri`. */
@@ -679,6 +679,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const wasRoot = rootDocs.delete(uri);
       workspaceGeneration++;
       cache.delete(uri);
+      lastEdit.delete(uri);
       reach.delete(uri);
       releaseRelatedOf(uri);
       settings?.forget(uri);
@@ -704,7 +705,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.languages.diagnostics.on(
     safe('textDocument/diagnostic', { kind: 'full', items: [] } as DocumentDiagnosticReport, async (params, token): Promise<DocumentDiagnosticReport> => {
       const a = await getAnalysis(params.textDocument.uri, token);
-      return { kind: 'full', items: a ? diagnosticsOf(a) : [] };
+      return { kind: 'full', items: a ? documentDiagnostics(a) : [] };
     }),
   );
 

@@ -5,6 +5,11 @@ import { VARNISH_VERSIONS, type VarnishVersion } from '../analyzer/vcl/data/vers
 
 /** Files larger than this (KiB) are not analysed unless `cachelint.maxFileSizeKB` says otherwise. */
 export const DEFAULT_MAX_FILE_SIZE_KB = 5120;
+/**
+ * At most this many problems are published per file unless `cachelint.maxProblemsPerFile` says
+ * otherwise: VS Code keeps no more than 1,000 per file (and underlines 500).
+ */
+export const DEFAULT_MAX_PROBLEMS_PER_FILE = 1000;
 /** At most this many config files of a workspace are indexed unless `cachelint.index.maxFiles` says otherwise. */
 export const DEFAULT_INDEX_MAX_FILES = 5000;
 
@@ -27,6 +32,8 @@ export interface ServerSettings {
   analyzer: Settings;
   /** Documents larger than this many KiB (UTF-8) are not analysed. */
   maxFileSizeKB: number;
+  /** Problems published per file beyond this are left out (a notice says how many); 0: no limit. */
+  maxProblemsPerFile: number;
   index: IndexSettings;
 }
 
@@ -35,6 +42,7 @@ export function defaultServerSettings(): ServerSettings {
     enable: true,
     analyzer: defaultSettings(),
     maxFileSizeKB: DEFAULT_MAX_FILE_SIZE_KB,
+    maxProblemsPerFile: DEFAULT_MAX_PROBLEMS_PER_FILE,
     index: { enable: true, workspaceDiagnostics: true, maxFiles: DEFAULT_INDEX_MAX_FILES, exclude: [] },
   };
 }
@@ -98,6 +106,8 @@ export function parseSettings(raw: unknown): ServerSettings {
 
   const maxKB = lookup(raw, 'maxFileSizeKB');
   if (typeof maxKB === 'number' && Number.isFinite(maxKB) && maxKB > 0) out.maxFileSizeKB = maxKB;
+  const maxProblems = lookup(raw, 'maxProblemsPerFile');
+  if (typeof maxProblems === 'number' && Number.isFinite(maxProblems) && maxProblems >= 0) out.maxProblemsPerFile = Math.floor(maxProblems);
 
   const indexEnable = lookup(raw, 'index.enable');
   if (typeof indexEnable === 'boolean') out.index.enable = indexEnable;

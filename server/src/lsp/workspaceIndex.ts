@@ -4,7 +4,7 @@ import type { Diagnostic } from 'vscode-languageserver';
 import { analyzeEntries } from '../analyzer/analyze';
 import type { AnalysisResult } from '../analyzer/api';
 import type { FileProvider } from '../analyzer/types';
-import { toDiagnostic, type ConvertContext } from './convert';
+import { diagnosticsOf, type ConvertContext } from './convert';
 import type { ServerSettings } from './settings';
 
 /** Directories never indexed (besides hidden ones). */
@@ -740,7 +740,7 @@ export class WorkspaceIndex {
       }
       if (f.folder !== undefined) this.run?.settled.add(p);
       if (this.bestOwner(f) !== root) continue;
-      this.setDiagnostics(p, f, keep ? convert(result, p, ctx) : undefined, root);
+      this.setDiagnostics(p, f, keep ? diagnosticsOf(result.findingsFor(p), ctx, s.maxProblemsPerFile) : undefined, root);
       this.aloneQueue.delete(p);
     }
     // The analysis (trees, model) is garbage from here on: only `reached` and the diagnostics stay.
@@ -763,7 +763,7 @@ export class WorkspaceIndex {
     const result = analyzeEntries([path], { provider: this.host.provider, settings: s.analyzer });
     this.host.internalErrors(result.internalErrors);
     const ctx: ConvertContext = { lines: (p) => result.files.get(p)?.lines, uri: (p) => this.host.uri(p) };
-    this.setDiagnostics(path, e, convert(result, path, ctx), path);
+    this.setDiagnostics(path, e, diagnosticsOf(result.findingsFor(path), ctx, s.maxProblemsPerFile), path);
   }
 
   // ---- progress ---------------------------------------------------------------------------------
@@ -803,15 +803,6 @@ export class WorkspaceIndex {
     run.progress.done();
     if (!this.busy) this.host.idle?.();
   }
-}
-
-function convert(result: AnalysisResult, path: string, ctx: ConvertContext): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const f of result.findingsFor(path)) {
-    const d = toDiagnostic(f, ctx);
-    if (d) out.push(d);
-  }
-  return out;
 }
 
 function sameDiagnostics(a: Diagnostic[] | undefined, b: Diagnostic[] | undefined): boolean {
