@@ -28,6 +28,7 @@ import { defaultSettings, type FileProvider } from '../../server/src/analyzer/ty
 import { parseVcl } from '../../server/src/analyzer/vcl/parser';
 import { runGrowth } from './growth';
 import { driveServer, startOverIpc, type LspResult } from './lsp';
+import { smallestTree } from './floor';
 import { mb, mbps, measureSync, ms, summarize, table, type Sample } from './stats';
 import { generateVcl } from './vclgen';
 import { benchWorkspace, generateWorkspace } from './workspace';
@@ -171,6 +172,12 @@ function inProcess(inputs: Input[]): void {
     const bare = timed(() => barePass(input.text), { runs: 50, minRuns: 50, budgetMs: Infinity }, 10);
     r.bare = bare;
     row('in-process', 'bare charCodeAt pass (scale)', input.name, `${ms(bare.median)}, ${mbps(input.bytes, bare.median)}`);
+    if (input.dialect === 'nginx') {
+      const floor = timed(() => smallestTree(input.text), { runs: 50, minRuns: 50, budgetMs: Infinity }, 10);
+      r.smallestTree = floor;
+      row('in-process', 'smallest tree: names and words only, no positions or comments (scale)', input.name,
+        `${ms(floor.median)}, ${mbps(input.bytes, floor.median)}; ${(floor.median / bare.median).toFixed(1)}× bare`);
+    }
 
     log(`  ${input.name}: cachelint parse`);
     const parse =
@@ -293,6 +300,10 @@ function processes(inputs: Input[]): void {
   const nodeBare = timeProcess(process.execPath, ['-e', '0'], (c) => c === 0, true);
   out['node -e 0'] = nodeBare;
   row('process', '`node -e 0` (scale)', '—', `${ms(nodeBare.sample.median)}${nodeBare.rss ? `, RSS ${mb(nodeBare.rss)}` : ''}`);
+
+  const load = timeProcess(process.execPath, [CLI, '--version'], (c) => c === 0, true);
+  out['cli --version'] = load;
+  row('process', '`node dist/cli.js --version`: start and load, no input (scale)', '—', `${ms(load.sample.median)}${load.rss ? `, RSS ${mb(load.rss)}` : ''}`);
 
   const synthetic = inputs.find((i) => i.name === 'synthetic-cache.conf')!;
   let nginxMedian: number | undefined;
