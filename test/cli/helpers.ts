@@ -15,12 +15,25 @@ export interface CliRun {
   stderr: string;
 }
 
-export function cli(args: string[], opts: { cwd?: string; input?: string | Buffer; env?: Record<string, string | undefined> } = {}): CliRun {
+/**
+ * Runs the CLI with `args`. `uid`/`gid` run it as another user (the test must be root for that);
+ * `noFileSize` runs it with a file size limit of 0 (SIGXFSZ ignored), so every write to a file fails
+ * with EFBIG while its pipes still work — a write failure that holds even for root.
+ */
+export function cli(
+  args: string[],
+  opts: { cwd?: string; input?: string | Buffer; env?: Record<string, string | undefined>; uid?: number; gid?: number; noFileSize?: boolean } = {},
+): CliRun {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: build first (node esbuild.js)`);
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...opts.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const r = spawnSync(process.execPath, [CLI, ...args], {
+  const [cmd, argv]: [string, string[]] = opts.noFileSize
+    ? ['/bin/sh', ['-c', 'trap "" XFSZ; ulimit -f 0 && exec "$0" "$@"', process.execPath, CLI, ...args]]
+    : [process.execPath, [CLI, ...args]];
+  const r = spawnSync(cmd, argv, {
     cwd: opts.cwd ?? ROOT,
+    uid: opts.uid,
+    gid: opts.gid,
     input: opts.input ?? '',
     encoding: 'utf8',
     env: env as NodeJS.ProcessEnv,
@@ -76,3 +89,29 @@ export function lineOf(file: string, needle: string): number {
 export const CLEAN_CONF = 'worker_processes 1;\n\nevents {\n    worker_connections 64;\n}\n';
 
 export const PACKAGE_VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+
+/** Whether the tests run as root (who can read and write files whatever their permission bits). */
+export const IS_ROOT = process.getuid?.() === 0;
+
+/** The unprivileged user root runs the CLI as, for checks that need permissions enforced. */
+const NOBODY = 65534;
+
+/**
+ * How to run the CLI so that permission bits are enforced: as is for a normal user, as `nobody` for
+ * root. Undefined (with the reason) when even that does not enforce them, e.g. on a file system that
+ * ignores modes. `dir` must already exist; it is opened to the other user.
+ */
+export function enforcingUser(dir: string): { opts: { uid?: number; gid?: number }; skip?: undefined } | { opts?: undefined; skip: string } {
+  const opts = IS_ROOT ? { uid: NOBODY, gid: NOBODY } : {};
+  if (IS_ROOT) for (let d = dir; d.startsWith(`${os.tmpdir()}${path.sep}`); d = path.dirname(d)) fs.chmodSync(d, fs.statSync(d).mode | 0o755);
+  const probe = path.join(dir, '.permission-probe');
+  fs.writeFileSync(probe, 'x');
+  fs.chmodSync(probe, 0o000);
+  try {
+    const r = spawnSync(process.execPath, ['-e', 'require("fs").readFileSync(process.argv[1])', probe], { ...opts, stdio: 'ignore' });
+    if (r.error) return { skip: `cannot run the CLI as another user: ${r.error.message}` };
+    return r.status === 0 ? { skip: 'file permissions are not enforced here (a mode 000 file was readable)' } : { opts };
+  } finally {
+    fs.rmSync(probe, { force: true });
+  }
+}

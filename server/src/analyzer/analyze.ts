@@ -38,10 +38,10 @@ const internals = new WeakMap<AnalysisResult, Internal>();
 export function detectDialect(path: string, text?: string): Dialect | undefined {
   if (/\.vcl$/i.test(path)) return 'vcl';
   const head = text?.slice(0, 4000);
-  if (head !== undefined && /^\s*vcl\s+4\.[01]\s*;/m.test(head)) return 'vcl';
+  if (head !== undefined && /^[ \t]*vcl\s+4\.[01]\s*;/m.test(head)) return 'vcl';
   if (/(^|\/)(nginx[^/]*\.conf|[^/]*\.nginx(conf)?|mime\.types|(fastcgi|scgi|uwsgi|proxy)_params|fastcgi\.conf)$|\/(sites-available|sites-enabled|conf\.d|nginx|snippets)\/[^/]+$|\.conf$/i.test(path)) return 'nginx';
   // Otherwise judge by the text: nginx statements end in ';' or open a block.
-  if (head !== undefined && /^\s*[a-z_]+\s[^\n;{]*[;{]/m.test(head)) return 'nginx';
+  if (head !== undefined && /^[ \t]*[a-z_]+\s[^\n;{]*[;{]/m.test(head)) return 'nginx';
   return undefined;
 }
 

@@ -94,15 +94,54 @@ export function defaultSettings(): Settings {
   return { rules: {}, thresholds: { ...DEFAULT_THRESHOLDS }, extraDirectives: [], varnishVersion: '7.1', vclPath: [], vcc: { ...DEFAULT_VCC } };
 }
 
+/** How far include expansion goes. */
+export interface IncludeLimits {
+  /** Includes nested deeper than this (an entry's own includes are level 1) are not followed. */
+  maxIncludeDepth: number;
+  /** One glob include expands to at most this many files (the first ones in name order). */
+  maxGlobFiles: number;
+  /** One analysis reads at most this many files; includes beyond are not followed. */
+  maxFiles: number;
+}
+
+export const DEFAULT_INCLUDE_LIMITS: IncludeLimits = { maxIncludeDepth: 16, maxGlobFiles: 1000, maxFiles: 5000 };
+
+/**
+ * Something an analysis left out at an include, and why: a limit of `IncludeLimits` was reached, the
+ * include names a network path or URL (never read), or the file exists but was not read (too large,
+ * not a regular file). `range` is the include's argument in `path`.
+ */
+export interface IncludeNotice {
+  kind: 'maxIncludeDepth' | 'maxGlobFiles' | 'maxFiles' | 'network' | 'unreadable';
+  path: string;
+  range: TextRange;
+  message: string;
+}
+
 /**
  * The analyzer's only window on the file system. Paths are absolute, '/'-separated.
  * Adapters (CLI, LSP) implement it; the LSP overlays open editor buffers.
  */
 export interface FileProvider {
-  /** The text of a file, or undefined when it does not exist or cannot be read. */
-  readFile(path: string): string | undefined;
-  /** Absolute paths of existing files matching a glob (`*`, `?`, `[...]`) pattern, sorted. */
-  glob(pattern: string): string[];
+  /**
+   * The text of a file, or undefined when it does not exist or cannot be read, or (when `maxBytes` is
+   * given) is larger than that many bytes.
+   */
+  readFile(path: string, maxBytes?: number): string | undefined;
+  /**
+   * Absolute paths of existing files matching a glob (`*`, `?`, `[...]`) pattern, sorted; at most
+   * `limit` of them when given (the first in that order).
+   */
+  glob(pattern: string, limit?: number): string[];
   /** The file's identity (e.g. its real path through symlinks); defaults to the path itself. */
   canonical?(path: string): string;
+  /**
+   * Why `readFile(path)` gives nothing for a path that exists (e.g. "it is 20 MB, more than the
+   * 5 MB limit", "it is a named pipe"); undefined when nothing is there or it reads fine.
+   */
+  unreadable?(path: string, maxBytes?: number): string | undefined;
+  /** Include expansion limits; `DEFAULT_INCLUDE_LIMITS` for those not given. */
+  limits?: Partial<IncludeLimits>;
+  /** Told of what an analysis left out at an include (the same site may be told more than once). */
+  notice?(notice: IncludeNotice): void;
 }

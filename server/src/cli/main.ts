@@ -7,14 +7,16 @@ import type { AnalysisResult, RuleInfo } from '../analyzer/api';
 import { LineIndex } from '../analyzer/text/lineIndex';
 import { DEFAULT_THRESHOLDS, defaultSettings } from '../analyzer/types';
 import { VARNISH_VERSIONS, type VarnishVersion } from '../analyzer/vcl/data/versions';
-import type { Dialect, FileProvider, Finding, Settings, SeveritySetting, TextEdit, Thresholds, VccParameters } from '../analyzer/types';
+import type { Dialect, FileProvider, Finding, IncludeNotice, Settings, SeveritySetting, TextEdit, Thresholds, VccParameters } from '../analyzer/types';
 import {
   createOverlayProvider,
   decodeText,
+  GLOB_MAX_MATCHES,
   globIncludeMask,
   readTextFile,
   realPath,
   toAnalyzerPath,
+  unreadableReason as whyNotRead,
   writeTextFileAtomic,
   type TextFile,
 } from '../node/fileProvider';
@@ -145,7 +147,8 @@ function parseArgs(argv: string[]): Options {
     const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
     const value = (): string => {
       if (inline !== undefined) return inline;
-      if (i + 1 >= argv.length) throw new CliError(`option ${name} needs a value`);
+      // `--stdin-filename --fix` is a forgotten value, not a file named `--fix` (use `--opt=--name` for that).
+      if (i + 1 >= argv.length || /^--./.test(argv[i + 1])) throw new CliError(`option ${name} needs a value`);
       return argv[++i];
     };
     const flag = (): void => {
@@ -288,13 +291,46 @@ class FileCache implements FileProvider {
     return this.read(path)?.text;
   }
 
-  glob(pattern: string): string[] {
-    return globIncludeMask(pattern);
+  glob(pattern: string, limit?: number): string[] {
+    return globIncludeMask(pattern, limit);
   }
 
   canonical(path: string): string {
     return realPath(path);
   }
+
+  unreadable(path: string, maxBytes?: number): string | undefined {
+    return whyNotRead(path, maxBytes);
+  }
+}
+
+/**
+ * `base` with the CLI's include limits (a glob include expands to as many files as the file layer
+ * lists) and what an analysis left out at an include collected in `notices`.
+ */
+function noticingProvider(base: FileProvider, notices: IncludeNotice[]): FileProvider {
+  const provider: FileProvider = {
+    readFile: (path, maxBytes) => base.readFile(path, maxBytes),
+    glob: (pattern, limit) => base.glob(pattern, limit),
+    unreadable: (path, maxBytes) => base.unreadable?.(path, maxBytes),
+    limits: { maxGlobFiles: GLOB_MAX_MATCHES },
+    notice: (n) => notices.push(n),
+  };
+  if (base.canonical) provider.canonical = (path) => base.canonical!(path);
+  return provider;
+}
+
+/** The notices as `path:line:column: note: message` lines, once each. */
+function noticeLines(notices: readonly IncludeNotice[], provider: FileProvider, display: (p: string) => string): string[] {
+  const out = new Set<string>();
+  const lines = new Map<string, LineIndex>();
+  for (const n of notices) {
+    let li = lines.get(n.path);
+    if (!li) lines.set(n.path, (li = new LineIndex(provider.readFile(n.path) ?? '')));
+    const at = li.positionAt(n.range.start);
+    out.add(`${display(n.path)}:${at.line + 1}:${at.character + 1}: note: ${n.message}`);
+  }
+  return [...out];
 }
 
 interface Inputs {
@@ -310,6 +346,41 @@ function errorCode(err: unknown): string | undefined {
   return err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : undefined;
 }
 
+const REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a path component is not a directory',
+  ENOENT: 'no such file or directory',
+  ELOOP: 'too many symbolic links',
+  EIO: 'input/output error',
+  EBUSY: 'resource busy',
+  EMFILE: 'too many open files',
+};
+
+/** A short reason for a file-system error: `permission denied`, not a stack of paths. */
+function reasonOf(err: unknown): string {
+  const code = errorCode(err);
+  if (code && REASONS[code]) return REASONS[code];
+  if (code) return code;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Why a regular file cannot be read as text (tried again to get the reason). */
+function unreadableReason(path: string): string {
+  try {
+    fs.closeSync(fs.openSync(path, 'r'));
+    fs.readFileSync(path);
+    return 'unreadable';
+  } catch (err) {
+    return reasonOf(err);
+  }
+}
+
 function isConfigFile(absPath: string): boolean {
   const base = nodePath.basename(absPath);
   if (/\.(conf|nginx|vcl)$/.test(base) || base === 'nginx.conf') return true;
@@ -321,25 +392,32 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The sorted entries of a directory, or undefined when it is unreadable or (through a symlink) already visited. */
-function readDirOnce(dir: string, seen: Set<string>): string[] | undefined {
+/**
+ * The sorted entries of a directory, or undefined when (through a symlink) it was already visited.
+ * When it cannot be read, `unreadable` gets the reason and the result is undefined.
+ */
+function readDirOnce(dir: string, seen: Set<string>, unreadable?: (dir: string, reason: string) => void): string[] | undefined {
   try {
     const real = fs.realpathSync(dir);
     if (seen.has(real)) return undefined;
     seen.add(real);
     return fs.readdirSync(dir).sort(compareStrings);
-  } catch {
+  } catch (err) {
+    unreadable?.(dir, reasonOf(err));
     return undefined;
   }
 }
 
-/** Config files under a directory, recursively, sorted; skips node_modules and dot-entries, follows symlinks once. */
-function walkDirectory(root: string): string[] {
+/**
+ * Config files under a directory, recursively, sorted; skips node_modules and dot-entries, follows
+ * symlinks once. Directories that cannot be read are passed to `unreadable` (the walk goes on).
+ */
+function walkDirectory(root: string, unreadable: (dir: string, reason: string) => void): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   let visited = 0;
   const visit = (dir: string): void => {
-    const names = readDirOnce(dir, seen);
+    const names = readDirOnce(dir, seen, unreadable);
     if (!names) return;
     for (const name of names) {
       if (out.length >= MAX_INPUT_FILES || ++visited > MAX_WALK_ENTRIES) return;
@@ -417,7 +495,7 @@ function resolveInputs(args: string[], cwd: string, files: FileCache): Inputs {
     const p = toAnalyzerPath(abs);
     if (display.has(p)) return;
     if (!files.read(p)) {
-      errors.push(`cannot read ${shown}`);
+      errors.push(`cannot read ${shown} (${unreadableReason(abs)})`);
       return;
     }
     display.set(p, shown);
@@ -436,8 +514,10 @@ function resolveInputs(args: string[], cwd: string, files: FileCache): Inputs {
       code = errorCode(err);
     }
     if (st?.isDirectory()) {
-      const found = walkDirectory(arg);
-      if (found.length === 0) errors.push(`no config files (*.conf, *.nginx, *.vcl, sites-*/*) in directory ${arg}`);
+      const unreadable: string[] = [];
+      const found = walkDirectory(arg, (dir, reason) => unreadable.push(`cannot read directory ${dir} (${reason})`));
+      errors.push(...unreadable);
+      if (found.length === 0 && unreadable.length === 0) errors.push(`no config files (*.conf, *.nginx, *.vcl, sites-*/*) in directory ${arg}`);
       for (const f of found) add(f, nodePath.join(arg, nodePath.relative(arg, f)));
     } else if (st?.isFile()) {
       add(arg, arg);
@@ -484,7 +564,9 @@ function applyFixes(result: AnalysisResult, files: FileCache, unsafe: boolean, d
     try {
       writeTextFileAtomic(path, text, file.encoding);
     } catch (err) {
-      errors.push(`cannot write ${display(path)}: ${err instanceof Error ? err.message : String(err)}`);
+      // writeTextFileAtomic leaves the original untouched and removes its temporary file on any error.
+      const why = errorCode(err) ? reasonOf(err) : err instanceof Error ? err.message.replace(`${path}: `, '') : String(err);
+      errors.push(`cannot write ${display(path)} (${why}); the file is unchanged`);
       continue;
     }
     files.set(path, { text, encoding: file.encoding });
@@ -575,6 +657,8 @@ interface Outcome {
   error?: string;
   /** Additional note for stderr (machine-readable formats keep stdout pure). */
   note?: string;
+  /** What the analysis left out at includes (a limit, a network path, a file it could not read), one line each for stderr. */
+  notes?: string[];
   code: number;
 }
 
@@ -602,6 +686,8 @@ function lint(o: Options, cwd: string): Outcome {
   }
   const inputError = inputs.errors.length ? inputs.errors.join('; ') : undefined;
   if (inputs.entries.length === 0) return { stdout: '', error: inputError ?? 'no input files', code: 2 };
+  const notices: IncludeNotice[] = [];
+  provider = noticingProvider(provider, notices);
 
   const display = (p: string): string => inputs.display.get(p) ?? (nodePath.relative(cwd, p) || p);
   // The analyzer reads an input that another input includes in that context only.
@@ -632,11 +718,12 @@ function lint(o: Options, cwd: string): Outcome {
   // A rule that failed leaves the analysis incomplete: the findings are shown, but the run is not trusted.
   const internal = result.internalErrors ?? [];
   if (internal.length) errors.push(`internal error: ${internal.join('; ')}`);
-  if (errors.length) return { stdout, error: errors.join('; '), note, code: 2 };
+  const notes = noticeLines(notices, provider, display);
+  if (errors.length) return { stdout, error: errors.join('; '), note, notes, code: 2 };
   const errorCount = result.findings.filter((f) => f.severity === 'error').length;
   const warningCount = result.findings.filter((f) => f.severity === 'warning').length;
   const failed = errorCount > 0 || (o.maxWarnings !== undefined && warningCount > o.maxWarnings);
-  return { stdout, note, code: failed ? 1 : 0 };
+  return { stdout, note, notes, code: failed ? 1 : 0 };
 }
 
 /** `cachelint explain FILE:LINE[:COLUMN]`: the effective cache policy card as Markdown. */
@@ -723,6 +810,7 @@ function main(): void {
     outcome = { stdout: '', error: `internal error: ${oneLine(err)}`, code: 2 };
   }
   if (outcome.stdout) process.stdout.write(outcome.stdout);
+  for (const line of outcome.notes ?? []) process.stderr.write(`${line}\n`);
   if (outcome.error) process.stderr.write(`cachelint: ${oneLine(outcome.error)}\n`);
   else if (outcome.note) process.stderr.write(`${outcome.note}\n`);
   // exitCode instead of exit(): pending stdout writes to a pipe still get flushed.

@@ -4,6 +4,8 @@ import {
   CodeActionKind,
   CompletionItemKind,
   DidChangeWatchedFilesNotification,
+  ErrorCodes,
+  ResponseError,
   FileChangeType,
   MessageType,
   ShowMessageNotification,
@@ -46,7 +48,7 @@ import {
 } from '../analyzer/analyze';
 import type { AnalysisResult, SourceFile } from '../analyzer/api';
 import { LineIndex } from '../analyzer/text/lineIndex';
-import type { Dialect, FileProvider, Finding } from '../analyzer/types';
+import type { Dialect, FileProvider, Finding, IncludeNotice } from '../analyzer/types';
 import { createOverlayProvider, listDirectory, pathKind, readFileHead } from '../node/fileProvider';
 import {
   diagnosticsOf,
@@ -64,7 +66,18 @@ import {
   uriToPath,
   type ConvertContext,
 } from './convert';
+import { boundedProvider, noticeDiagnostics, OutsideReads } from './limits';
 import { defaultServerSettings, SettingsStore, type ServerSettings } from './settings';
+import {
+  codeActionParams,
+  didChangeParams,
+  didOpenParams,
+  documentNotificationParams,
+  positionParams,
+  textDocumentParams,
+  workspaceDiagnosticParams,
+  type Check,
+} from './validate';
 import { NGINX_MAIN_RE, VCL_MAIN_RE, WorkspaceIndex, type FileChangeKind } from './workspaceIndex';
 
 /** The custom request behind the "Show effective cache policy" command. */
@@ -102,10 +115,19 @@ interface Analysis {
   file: SourceFile;
   /** The main config the workspace index gave as the document's context (undefined: none known). */
   indexRoot: string | undefined;
+  /** What the analysis left out at includes (limits, unreadable files, network paths). */
+  notices: IncludeNotice[];
+}
+
+/** What the caller of `startServer` can observe. */
+export interface RunningServer {
+  /** Whether the client asked the server to shut down (the exit code depends on it). */
+  readonly shutdownReceived: boolean;
 }
 
 /** Wires all handlers onto `connection` and starts listening. */
-export function startServer(connection: Connection, options: ServerOptions): void {
+export function startServer(connection: Connection, options: ServerOptions): RunningServer {
+  let shutdownReceived = false;
   /** Where each open document was last edited (an offset): problems near it are shown first. */
   const lastEdit = new Map<string, number>();
   const documents = new TextDocuments<TextDocument>({
@@ -137,10 +159,16 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   let workspaceGeneration = 0;
 
   const log = (msg: string) => connection.console.error(msg);
+  const outsideReads = new OutsideReads((msg) => connection.console.info(msg));
 
-  /** Runs a handler; an exception becomes one logged error and the fallback answer. */
-  function safe<P, R>(name: string, fallback: R, handler: (params: P, token?: CancellationToken) => R | Promise<R>) {
+  /**
+   * Runs a handler; an exception becomes one logged error and the fallback answer. Params that fail
+   * `check` are refused with InvalidParams before the handler runs.
+   */
+  function safe<P, R>(name: string, fallback: R, handler: (params: P, token?: CancellationToken) => R | Promise<R>, check?: Check) {
     return async (params: P, token?: CancellationToken): Promise<R> => {
+      const problem = check?.(params);
+      if (problem !== undefined) throw new ResponseError(ErrorCodes.InvalidParams, `cachelint: ${name}: ${problem}`);
       try {
         return await handler(params, token);
       } catch (err) {
@@ -223,9 +251,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const bytes = Buffer.byteLength(text, 'utf8');
     const tooLarge = bytes > docSettings.maxFileSizeKB * 1024;
     const indexRoot = index.rootOf(path);
+    const notices: IncludeNotice[] = [];
     const result = tooLarge || !docSettings.enable
       ? undefined
-      : analyzeDocument(path, { provider, settings: docSettings.analyzer, roots: currentRoots(indexRoot) });
+      : analyzeDocument(path, { provider: boundedProvider(provider, docSettings, notices), settings: docSettings.analyzer, roots: currentRoots(indexRoot) });
     // The analysis indexes the lines of the files it read; otherwise index them here.
     const file: SourceFile = result?.files.get(path) ?? { path, text, dialect, lines: new LineIndex(text) };
     const lines = file.lines;
@@ -239,8 +268,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       ctx: convertContext(path, lines, result),
       file,
       indexRoot,
+      notices,
     };
-    if (result) reportInternalErrors(result.internalErrors);
+    if (result) {
+      reportInternalErrors(result.internalErrors);
+      outsideReads.report(path, result.files.keys(), workspaceFolders);
+    }
     cache.set(uri, { key, analysis });
     reach.set(uri, new Set(result ? result.files.keys() : [path]));
     publishRelated(analysis);
@@ -273,7 +306,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         relatedOwner.set(path, a.uri);
         // Pull: the workspace report stops listing what is pushed here now.
         if (pullDiagnostics && owner === undefined) showIndexed(path);
-        const diagnostics = diagnosticsOf(a.result.findingsFor(path), a.ctx, a.settings.maxProblemsPerFile);
+        const diagnostics = [...diagnosticsOf(a.result.findingsFor(path), a.ctx, a.settings.maxProblemsPerFile), ...noticeDiagnostics(a.notices, path, a.ctx)];
         void connection.sendDiagnostics({ uri: a.ctx.uri(path), diagnostics });
       }
     }
@@ -323,7 +356,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         ),
       ];
     }
-    return diagnosticsOf(a.result.findingsFor(a.path), a.ctx, a.settings.maxProblemsPerFile, lastEdit.get(a.uri) ?? 0);
+    return [
+      ...diagnosticsOf(a.result.findingsFor(a.path), a.ctx, a.settings.maxProblemsPerFile, lastEdit.get(a.uri) ?? 0),
+      ...noticeDiagnostics(a.notices, a.path, a.ctx),
+    ];
   }
 
   // ---- push diagnostics -------------------------------------------------------------------------
@@ -354,7 +390,25 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return out;
   }
 
+  /** Upper bound on how long a stream of changes defers analysis (ms): the user still sees findings while typing fast. */
+  const SETTLE_MAX_MS = 250;
+
+  /**
+   * Waits while documents keep changing. Messages are handled one per event-loop turn, so while a
+   * turn brings another change, more are likely queued behind it (a burst of edits, a replayed
+   * history): analysing each version would be wasted. A single keystroke costs one turn.
+   */
+  async function settle(): Promise<void> {
+    const start = Date.now();
+    for (;;) {
+      const generation = workspaceGeneration;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (generation === workspaceGeneration || Date.now() - start > SETTLE_MAX_MS) return;
+    }
+  }
+
   async function flushPush(): Promise<void> {
+    await settle();
     const changed = [...pending];
     pending.clear();
     const done = new Set<string>();
@@ -417,6 +471,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: msg });
     },
     internalErrors: (errors) => reportInternalErrors(errors),
+    filesRead: (entry, paths) => outsideReads.report(entry, paths, workspaceFolders),
     flushed: () => lastIndexSend,
     idle: () => wakeRevisionWaiters(),
   });
@@ -613,7 +668,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onDidChangeWatchedFiles(
     safe('didChangeWatchedFiles', undefined, (params) => {
       const changes: Array<{ path: string; kind: FileChangeKind }> = [];
-      for (const c of params.changes ?? []) {
+      for (const c of Array.isArray(params?.changes) ? params.changes : []) {
         if (!c?.uri?.startsWith('file:')) continue;
         const kind: FileChangeKind = c.type === FileChangeType.Created ? 'created' : c.type === FileChangeType.Deleted ? 'deleted' : 'changed';
         changes.push({ path: uriToPath(c.uri), kind });
@@ -637,6 +692,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   );
 
   connection.onShutdown(() => {
+    shutdownReceived = true;
     index.dispose();
     wakeRevisionWaiters();
   });
@@ -683,6 +739,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       reach.delete(uri);
       releaseRelatedOf(uri);
       settings?.forget(uri);
+      if (path) outsideReads.forget(path);
       pathByUri.delete(uri);
       if (path && uriByPath.get(path) === uri) uriByPath.delete(path);
       pending.delete(uri);
@@ -703,14 +760,22 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   // ---- features ---------------------------------------------------------------------------------
 
   connection.languages.diagnostics.on(
-    safe('textDocument/diagnostic', { kind: 'full', items: [] } as DocumentDiagnosticReport, async (params, token): Promise<DocumentDiagnosticReport> => {
-      const a = await getAnalysis(params.textDocument.uri, token);
-      return { kind: 'full', items: a ? documentDiagnostics(a) : [] };
-    }),
+    safe(
+      'textDocument/diagnostic',
+      { kind: 'full', items: [] } as DocumentDiagnosticReport,
+      async (params, token): Promise<DocumentDiagnosticReport> => {
+        const a = await getAnalysis(params.textDocument.uri, token);
+        return { kind: 'full', items: a ? documentDiagnostics(a) : [] };
+      },
+      textDocumentParams,
+    ),
   );
 
   connection.languages.diagnostics.onWorkspace((params, token, _workDone, partial) =>
-    safe('workspace/diagnostic', { items: [] } as WorkspaceDiagnosticReport, (p: WorkspaceDiagnosticParams, t) => workspaceReport(p, t, partial))(params, token),
+    safe('workspace/diagnostic', { items: [] } as WorkspaceDiagnosticReport, (p: WorkspaceDiagnosticParams, t) => workspaceReport(p, t, partial), workspaceDiagnosticParams)(
+      params,
+      token,
+    ),
   );
 
   connection.onHover(
@@ -719,7 +784,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       if (!a?.result) return null;
       const md = hoverAt(a.result, a.path, toOffset(a.file.lines, params.position));
       return md ? { contents: { kind: 'markdown', value: md } } : null;
-    }),
+    }, positionParams),
   );
 
   connection.onDefinition(
@@ -733,7 +798,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         if (loc) out.push(loc);
       }
       return out;
-    }),
+    }, positionParams),
   );
 
   connection.onReferences(
@@ -746,7 +811,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         if (loc) out.push(loc);
       }
       return out;
-    }),
+    }, positionParams),
   );
 
   connection.onCompletion(
@@ -759,7 +824,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         detail: c.detail,
         documentation: { kind: 'markdown', value: c.documentation },
       }));
-    }),
+    }, positionParams),
   );
 
   connection.onDocumentSymbol(
@@ -768,10 +833,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       if (!a?.result) return null;
       const symbols = outline(a.result, a.path);
       return hierarchicalSymbols ? toDocumentSymbols(symbols, a.file.lines) : toSymbolInformation(symbols, a.file.lines, a.uri);
-    }),
+    }, textDocumentParams),
   );
 
-  connection.onCodeAction(safe('codeAction', [] as CodeAction[], (params, token) => codeActions(params, token)));
+  connection.onCodeAction(safe('codeAction', [] as CodeAction[], (params, token) => codeActions(params, token), codeActionParams));
 
   /** Whether an action of `kind` is wanted by a request's `only` filter (hierarchical kinds). */
   function wanted(only: string[] | undefined, kind: string): boolean {
@@ -857,13 +922,49 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onRequest(
     EFFECTIVE_POLICY_REQUEST,
     safe('effectivePolicy', { markdown: null } as EffectivePolicyResult, async (params: EffectivePolicyParams, token): Promise<EffectivePolicyResult> => {
-      if (!params?.textDocument?.uri || !params.position) return { markdown: null };
+      // The command's own request answers "no policy" to anything it cannot place (a documented contract).
+      if (positionParams(params) !== undefined) return { markdown: null };
       const a = await getAnalysis(params.textDocument.uri, token);
       if (!a?.result) return { markdown: null };
       return { markdown: policyAt(a.result, a.path, toOffset(a.file.lines, params.position)) ?? null };
     }),
   );
 
-  documents.listen(connection);
+  documents.listen(validatingSync(connection, log));
   connection.listen();
+  return {
+    get shutdownReceived() {
+      return shutdownReceived;
+    },
+  };
+}
+
+/**
+ * `connection` as the document store sees it: document notifications whose params are malformed are
+ * logged and dropped before they reach the store (a document with a non-string text, a change without
+ * a version), so that the store only ever holds well-formed documents.
+ */
+function validatingSync(connection: Connection, log: (msg: string) => void): Connection {
+  let logged = 0;
+  const guard =
+    <P>(method: string, check: Check, handler: (params: P) => void) =>
+    (params: P): void => {
+      const problem = check(params);
+      if (problem === undefined) {
+        handler(params);
+        return;
+      }
+      // A client stuck sending malformed messages would otherwise fill the log.
+      if (logged++ < 100) log(`cachelint: ignored a malformed ${method} notification: ${problem}`);
+    };
+  const wrapped: Record<string, unknown> = {
+    onDidOpenTextDocument: (h: (p: unknown) => void) => connection.onDidOpenTextDocument(guard('textDocument/didOpen', didOpenParams, h)),
+    onDidChangeTextDocument: (h: (p: unknown) => void) => connection.onDidChangeTextDocument(guard('textDocument/didChange', didChangeParams, h)),
+    onDidCloseTextDocument: (h: (p: unknown) => void) => connection.onDidCloseTextDocument(guard('textDocument/didClose', documentNotificationParams, h)),
+    onWillSaveTextDocument: (h: (p: unknown) => void) => connection.onWillSaveTextDocument(guard('textDocument/willSave', documentNotificationParams, h)),
+    onDidSaveTextDocument: (h: (p: unknown) => void) => connection.onDidSaveTextDocument(guard('textDocument/didSave', documentNotificationParams, h)),
+  };
+  return new Proxy(connection, {
+    get: (target, prop, receiver) => (typeof prop === 'string' && prop in wrapped ? wrapped[prop] : Reflect.get(target, prop, receiver)),
+  });
 }

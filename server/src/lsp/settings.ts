@@ -1,6 +1,6 @@
 // The `cachelint` configuration per resource: read from the client, validated, cached until it changes.
 import type { Connection, DidChangeConfigurationParams } from 'vscode-languageserver';
-import { DEFAULT_THRESHOLDS, defaultSettings, type Settings, type SeveritySetting, type Thresholds } from '../analyzer/types';
+import { DEFAULT_INCLUDE_LIMITS, DEFAULT_THRESHOLDS, defaultSettings, type IncludeLimits, type Settings, type SeveritySetting, type Thresholds } from '../analyzer/types';
 import { VARNISH_VERSIONS, type VarnishVersion } from '../analyzer/vcl/data/versions';
 
 /** Files larger than this (KiB) are not analysed unless `cachelint.maxFileSizeKB` says otherwise. */
@@ -34,6 +34,12 @@ export interface ServerSettings {
   maxFileSizeKB: number;
   /** Problems published per file beyond this are left out (a notice says how many); 0: no limit. */
   maxProblemsPerFile: number;
+  /**
+   * How far include expansion goes: `cachelint.maxIncludeDepth` (levels of nested includes followed)
+   * and `cachelint.maxIncludeGlobFiles` (files one glob include expands to); `maxFiles` (files per
+   * analysis) is fixed. Hitting one shows a notice at the include.
+   */
+  includes: IncludeLimits;
   index: IndexSettings;
 }
 
@@ -43,6 +49,7 @@ export function defaultServerSettings(): ServerSettings {
     analyzer: defaultSettings(),
     maxFileSizeKB: DEFAULT_MAX_FILE_SIZE_KB,
     maxProblemsPerFile: DEFAULT_MAX_PROBLEMS_PER_FILE,
+    includes: { ...DEFAULT_INCLUDE_LIMITS },
     index: { enable: true, workspaceDiagnostics: true, maxFiles: DEFAULT_INDEX_MAX_FILES, exclude: [] },
   };
 }
@@ -108,6 +115,11 @@ export function parseSettings(raw: unknown): ServerSettings {
   if (typeof maxKB === 'number' && Number.isFinite(maxKB) && maxKB > 0) out.maxFileSizeKB = maxKB;
   const maxProblems = lookup(raw, 'maxProblemsPerFile');
   if (typeof maxProblems === 'number' && Number.isFinite(maxProblems) && maxProblems >= 0) out.maxProblemsPerFile = Math.floor(maxProblems);
+
+  const depth = lookup(raw, 'maxIncludeDepth');
+  if (typeof depth === 'number' && Number.isFinite(depth) && depth >= 0) out.includes.maxIncludeDepth = Math.floor(depth);
+  const globFiles = lookup(raw, 'maxIncludeGlobFiles');
+  if (typeof globFiles === 'number' && Number.isFinite(globFiles) && globFiles >= 0) out.includes.maxGlobFiles = Math.floor(globFiles);
 
   const indexEnable = lookup(raw, 'index.enable');
   if (typeof indexEnable === 'boolean') out.index.enable = indexEnable;

@@ -3,8 +3,9 @@ import picomatch from 'picomatch';
 import type { Diagnostic } from 'vscode-languageserver';
 import { analyzeEntries } from '../analyzer/analyze';
 import type { AnalysisResult } from '../analyzer/api';
-import type { FileProvider } from '../analyzer/types';
+import type { FileProvider, IncludeNotice } from '../analyzer/types';
 import { diagnosticsOf, type ConvertContext } from './convert';
+import { boundedProvider, noticeDiagnostics } from './limits';
 import type { ServerSettings } from './settings';
 
 /** Directories never indexed (besides hidden ones). */
@@ -26,7 +27,9 @@ const PROGRESS_TITLE = 'cachelint: indexing';
 
 /** A top-level `http {` marks an nginx main config; a `vcl 4.x;` declaration a VCL one. */
 export const NGINX_MAIN_RE = /^[ \t]*http\s*\{/m;
-export const VCL_MAIN_RE = /^\s*vcl\s+4\.[01]\s*;/m;
+// `[ \t]*`, not `\s*`, before `vcl`: with `m`, `^\s*` rescans every following blank line at each line start
+// (quadratic in a run of empty lines).
+export const VCL_MAIN_RE = /^[ \t]*vcl\s+4\.[01]\s*;/m;
 
 /** Names the editor associates with nginx (package.json `languages`): such files are nginx whatever their content. */
 const NGINX_NAME_RE =
@@ -75,6 +78,8 @@ export interface IndexHost {
   warn(message: string): void;
   /** Rule failures of an analysis. */
   internalErrors(errors: readonly string[]): void;
+  /** The files an analysis of `entry` read (to tell the user about reads outside the workspace). */
+  filesRead?(entry: string, paths: Iterable<string>): void;
   /** Resolves when what `diagnosticsChanged` sent so far is written (backpressure: the next chunk waits). */
   flushed?(): Promise<void>;
   /** The index has nothing left to do (a run ended, or the last queued analysis is done). */
@@ -709,8 +714,10 @@ export class WorkspaceIndex {
       this.removeFile(root);
       return true;
     }
-    let result: AnalysisResult | undefined = analyzeEntries([root], { provider: this.host.provider, settings: s.analyzer });
+    const notices: IncludeNotice[] = [];
+    let result: AnalysisResult | undefined = analyzeEntries([root], { provider: boundedProvider(this.host.provider, s, notices), settings: s.analyzer });
     this.host.internalErrors(result.internalErrors);
+    this.host.filesRead?.(root, result.files.keys());
     const reached = [...result.files.keys()];
     if (!reached.includes(root)) reached.unshift(root);
     const reachedSet = new Set(reached);
@@ -740,7 +747,7 @@ export class WorkspaceIndex {
       }
       if (f.folder !== undefined) this.run?.settled.add(p);
       if (this.bestOwner(f) !== root) continue;
-      this.setDiagnostics(p, f, keep ? diagnosticsOf(result.findingsFor(p), ctx, s.maxProblemsPerFile) : undefined, root);
+      this.setDiagnostics(p, f, keep ? [...diagnosticsOf(result.findingsFor(p), ctx, s.maxProblemsPerFile), ...noticeDiagnostics(notices, p, ctx)] : undefined, root);
       this.aloneQueue.delete(p);
     }
     // The analysis (trees, model) is garbage from here on: only `reached` and the diagnostics stay.
@@ -760,10 +767,12 @@ export class WorkspaceIndex {
       this.removeFile(path);
       return;
     }
-    const result = analyzeEntries([path], { provider: this.host.provider, settings: s.analyzer });
+    const notices: IncludeNotice[] = [];
+    const result = analyzeEntries([path], { provider: boundedProvider(this.host.provider, s, notices), settings: s.analyzer });
     this.host.internalErrors(result.internalErrors);
+    this.host.filesRead?.(path, result.files.keys());
     const ctx: ConvertContext = { lines: (p) => result.files.get(p)?.lines, uri: (p) => this.host.uri(p) };
-    this.setDiagnostics(path, e, diagnosticsOf(result.findingsFor(path), ctx, s.maxProblemsPerFile), path);
+    this.setDiagnostics(path, e, [...diagnosticsOf(result.findingsFor(path), ctx, s.maxProblemsPerFile), ...noticeDiagnostics(notices, path, ctx)], path);
   }
 
   // ---- progress ---------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import picomatch from 'picomatch/posix';
+import { isNetworkPath } from '../analyzer/nginx/model';
 import type { FileProvider } from '../analyzer/types';
 
 /** How a file's bytes were decoded; writing with the same encoding reproduces them exactly. */
@@ -38,17 +39,67 @@ export function toAnalyzerPath(p: string): string {
   return process.platform === 'win32' ? abs.replace(/\\/g, '/') : abs;
 }
 
+/** Opening never waits for a writer (FIFO) or a device; where the flag does not exist it is 0. */
+const OPEN_NONBLOCK = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
 /**
  * Reads a regular file as text (see `decodeText`). Undefined when the path does not exist, is not a
- * regular file (after following symlinks) or cannot be read. Never throws.
+ * regular file (after following symlinks), is larger than `maxBytes`, names a network location
+ * (`//host/share`, `\\host\share`, a URL) or cannot be read. The file is opened without blocking and
+ * checked on the open descriptor, so a named pipe or device put in its place is never read from.
+ * Never throws.
  */
-export function readTextFile(path: string): TextFile | undefined {
+export function readTextFile(path: string, maxBytes = Infinity): TextFile | undefined {
+  if (isNetworkPath(path)) return undefined;
+  let fd: number | undefined;
   try {
-    if (!fs.statSync(path).isFile()) return undefined;
-    return decodeText(fs.readFileSync(path));
+    fd = fs.openSync(path, OPEN_NONBLOCK);
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || st.size > maxBytes) return undefined;
+    const buf = Buffer.allocUnsafe(st.size);
+    let read = 0;
+    while (read < buf.length) {
+      const n = fs.readSync(fd, buf, read, buf.length - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return decodeText(buf.subarray(0, read));
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // nothing to do
+      }
+    }
   }
+}
+
+/**
+ * Why `readTextFile(path, maxBytes)` gives nothing for a path that exists: not a regular file, larger
+ * than `maxBytes`, a network location, a symlink loop, no permission. Undefined when nothing is there
+ * or the file reads fine. Never blocks, never throws.
+ */
+export function unreadableReason(path: string, maxBytes = Infinity): string | undefined {
+  if (isNetworkPath(path)) return 'it is a network location; only local files are read';
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return 'it is a symbolic link that loops back on itself';
+    if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+    return undefined;
+  }
+  if (st.isFIFO()) return 'it is a named pipe (FIFO), not a regular file';
+  if (st.isSocket()) return 'it is a socket, not a regular file';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'it is a device, not a regular file';
+  if (st.isDirectory()) return 'it is a directory';
+  if (!st.isFile()) return 'it is not a regular file';
+  if (st.size > maxBytes) return `it is ${Math.ceil(st.size / 1024)} KB, more than the limit of ${Math.floor(maxBytes / 1024)} KB`;
+  return undefined;
 }
 
 /** One entry of a directory listing. */
@@ -107,8 +158,10 @@ export async function pathKind(path: string): Promise<'file' | 'directory' | 'ot
  */
 export async function readFileHead(path: string, maxBytes: number): Promise<{ text: string; size: number } | undefined> {
   let handle: fsp.FileHandle | undefined;
+  if (isNetworkPath(path)) return undefined;
   try {
-    handle = await fsp.open(path, 'r');
+    // Non-blocking: opening a named pipe for reading would otherwise wait for a writer.
+    handle = await fsp.open(path, OPEN_NONBLOCK);
     const st = await handle.stat();
     if (!st.isFile()) return undefined;
     const buf = Buffer.alloc(Math.max(0, Math.min(maxBytes, st.size)));
@@ -220,9 +273,11 @@ function joinPath(dir: string, name: string): string {
  * Expands an nginx `include` mask: `*`, `?` and `[...]` in any path segment (no `**`, no braces), with
  * glob(3) semantics — a leading `.` in a name must be matched literally. Relative masks are resolved
  * against the current directory. Walks only the directories the mask needs. Returns the sorted,
- * normalized absolute paths of regular files (symlinks followed), at most `GLOB_MAX_MATCHES`. Never throws.
+ * normalized absolute paths of regular files (symlinks followed), at most `limit` (and never more than
+ * `GLOB_MAX_MATCHES` unless `limit` says so). Network locations match nothing. Never throws.
  */
-export function globIncludeMask(pattern: string): string[] {
+export function globIncludeMask(pattern: string, limit = GLOB_MAX_MATCHES): string[] {
+  if (isNetworkPath(pattern) || limit <= 0) return [];
   try {
     const { root, segments } = splitRoot(toAnalyzerPath(pattern).replace(/\/+$/, ''));
     if (segments.length === 0) return [];
@@ -237,7 +292,7 @@ export function globIncludeMask(pattern: string): string[] {
       const consider = (p: string): boolean => {
         if (!last) next.push(p);
         else if (isRegularFile(p)) out.push(nodePath.posix.normalize(p));
-        return out.length < GLOB_MAX_MATCHES;
+        return out.length < limit;
       };
       if (!isMagic(seg)) {
         const name = unescapeSegment(seg);
@@ -300,12 +355,13 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** A FileProvider over the local file system (see `readTextFile` and `globIncludeMask`). */
+/** A FileProvider over the local file system (see `readTextFile`, `globIncludeMask` and `unreadableReason`). */
 export function createNodeFileProvider(): FileProvider {
   return {
-    readFile: (path) => readTextFile(path)?.text,
-    glob: (pattern) => globIncludeMask(pattern),
+    readFile: (path, maxBytes) => readTextFile(path, maxBytes)?.text,
+    glob: (pattern, limit) => globIncludeMask(pattern, limit),
     canonical: realPath,
+    unreadable: unreadableReason,
   };
 }
 
@@ -325,13 +381,21 @@ export function realPath(path: string): string {
  */
 export function createOverlayProvider(base: FileProvider, overlays: ReadonlyMap<string, string>): FileProvider {
   return {
-    readFile(path) {
+    readFile(path, maxBytes) {
       const text = overlays.get(path);
-      return text !== undefined ? text : base.readFile(path);
+      if (text === undefined) return base.readFile(path, maxBytes);
+      // An open document's size is its UTF-8 size, as on disk.
+      return maxBytes !== undefined && text.length > maxBytes / 3 && Buffer.byteLength(text, 'utf8') > maxBytes ? undefined : text;
     },
     canonical: (path) => (overlays.has(path) || !base.canonical ? path : base.canonical(path)),
-    glob(pattern) {
-      const found = [...base.glob(pattern)];
+    unreadable(path, maxBytes) {
+      const text = overlays.get(path);
+      if (text === undefined) return base.unreadable?.(path, maxBytes);
+      const size = Buffer.byteLength(text, 'utf8');
+      return maxBytes !== undefined && size > maxBytes ? `it is ${Math.ceil(size / 1024)} KB, more than the limit of ${Math.floor(maxBytes / 1024)} KB` : undefined;
+    },
+    glob(pattern, limit = GLOB_MAX_MATCHES) {
+      const found = [...base.glob(pattern, limit)];
       if (overlays.size === 0) return found;
       const seen = new Set(found);
       for (const p of overlays.keys()) {
@@ -340,7 +404,7 @@ export function createOverlayProvider(base: FileProvider, overlays: ReadonlyMap<
           found.push(p);
         }
       }
-      return found.sort(compareStrings).slice(0, GLOB_MAX_MATCHES);
+      return found.sort(compareStrings).slice(0, limit);
     },
   };
 }

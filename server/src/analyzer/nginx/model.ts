@@ -1,5 +1,5 @@
 // The configuration as nginx assembles it: files parsed, includes expanded in place, scopes with their directives.
-import type { FileProvider } from '../types';
+import { DEFAULT_INCLUDE_LIMITS, type FileProvider, type IncludeLimits, type IncludeNotice } from '../types';
 import { LineIndex } from '../text/lineIndex';
 import { dirname, isAbsolute, join, basename } from '../text/paths';
 import { parseNginx } from './parser';
@@ -71,12 +71,43 @@ export interface ModelOptions {
   cache?: Map<string, ParsedFile | null>;
   /** The context to read fragment entries in, instead of inferring it. */
   entryContext?: string;
+  /** Include expansion limits; else the provider's, else `DEFAULT_INCLUDE_LIMITS`. */
+  limits?: Partial<IncludeLimits>;
 }
 
-type Loader = ((path: string) => ParsedFile | undefined) & { glob: (pattern: string) => string[] };
+interface Loader {
+  /** The parsed file, or undefined when it cannot be read (or the file limit is reached: see `full`). */
+  (path: string): ParsedFile | undefined;
+  glob(pattern: string, limit: number): string[];
+  /** Whether `path` would not be read because the analysis reached `limits.maxFiles`. */
+  full(path: string): boolean;
+  /** Why an existing file cannot be read (from the provider), if it says. */
+  unreadable(path: string): string | undefined;
+  /** The file's identity through symlinks (memoized). */
+  canonical(path: string): string;
+  limits: IncludeLimits;
+  notice(n: IncludeNotice): void;
+}
 
-const MAX_INCLUDE_DEPTH = 16;
-const MAX_FILES = 5000;
+/**
+ * An include naming another host: a UNC path (`//host/share`, `\\host\share`) or a URL
+ * (`http://…`). Such includes are never read: a network read can stall the analysis indefinitely.
+ */
+export function isNetworkPath(p: string): boolean {
+  return /^(?:\/\/|\\\\|\\\/|\/\\)/.test(p) || /^[a-z][a-z0-9+.-]*:\/\//i.test(p);
+}
+
+function limitsOf(opts: ModelOptions): IncludeLimits {
+  const out = { ...DEFAULT_INCLUDE_LIMITS };
+  for (const src of [opts.provider.limits, opts.limits]) {
+    if (!src) continue;
+    for (const k of Object.keys(out) as Array<keyof IncludeLimits>) {
+      const v = src[k];
+      if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out[k] = Math.floor(v);
+    }
+  }
+  return out;
+}
 
 export function parseFile(path: string, text: string, extra: Set<string>): ParsedFile {
   const tree = parseNginx(text, { isKnownDirective: (n) => isKnownDirective(n) || extra.has(n) });
@@ -87,15 +118,26 @@ export function parseFile(path: string, text: string, extra: Set<string>): Parse
 export function buildModel(entries: string[], opts: ModelOptions): NginxModel {
   const cache = opts.cache ?? new Map<string, ParsedFile | null>();
   const model: NginxModel = { files: new Map(), roots: [], all: [], includes: [], included: new Set(), fragmentContext: new Map() };
-  const load: Loader = (path: string): ParsedFile | undefined => {
+  const limits = limitsOf(opts);
+  const canonicals = new Map<string, string>();
+  const load = ((path: string): ParsedFile | undefined => {
     if (cache.has(path)) return cache.get(path) ?? undefined;
-    if (cache.size >= MAX_FILES) return undefined;
+    if (cache.size >= limits.maxFiles) return undefined;
     const text = opts.provider.readFile(path);
     const pf = text === undefined ? null : parseFile(path, text, opts.extraDirectives);
     cache.set(path, pf);
     return pf ?? undefined;
+  }) as Loader;
+  load.glob = (pattern, limit) => opts.provider.glob(pattern, limit);
+  load.full = (path) => !cache.has(path) && cache.size >= limits.maxFiles;
+  load.unreadable = (path) => opts.provider.unreadable?.(path);
+  load.canonical = (path) => {
+    let c = canonicals.get(path);
+    if (c === undefined) canonicals.set(path, (c = opts.provider.canonical?.(path) ?? path));
+    return c;
   };
-  load.glob = (pattern: string) => opts.provider.glob(pattern);
+  load.limits = limits;
+  load.notice = (n) => opts.provider.notice?.(n);
 
   for (const entry of entries) {
     const file = load(entry);
@@ -131,17 +173,43 @@ function walk(model: NginxModel, file: ParsedFile, nodes: Node[], scope: Scope, 
     if (name === 'include' && !n.block && n.args.length === 1 && !n.args[0].template) {
       const site = resolveInclude(placed, n.args[0].value, prefix, file.path, load);
       model.includes.push(site);
-      if (stack.length >= MAX_INCLUDE_DEPTH) continue;
+      const arg = n.args[0];
+      const notice = (kind: IncludeNotice['kind'], message: string) =>
+        load.notice({ kind, path: file.path, range: { start: arg.offset, end: arg.end }, message });
+      // `stack` holds the entry and the files included so far: its length is this include's level.
+      if (stack.length > load.limits.maxIncludeDepth) {
+        if (site.targets.length > 0) {
+          notice(
+            'maxIncludeDepth',
+            `include "${site.pattern}" is not followed: it is at include level ${stack.length}, beyond the limit of ${load.limits.maxIncludeDepth} levels; what it includes is not analysed`,
+          );
+        }
+        continue;
+      }
+      // Compared by identity, so a symlink back to a file being included is a cycle too.
+      const ids = stack.map((p) => load.canonical(p));
+      let leftOut = 0;
       for (const target of site.targets) {
-        if (stack.includes(target)) {
+        if (stack.includes(target) || ids.includes(load.canonical(target))) {
           site.cycles.push(target);
           continue;
         }
+        if (load.full(target)) {
+          leftOut++;
+          continue;
+        }
         const inc = load(target);
-        if (!inc) continue;
+        if (!inc) {
+          const why = load.unreadable(target);
+          if (why) notice('unreadable', `include "${site.pattern}": ${target} is not read: ${why}`);
+          continue;
+        }
         model.files.set(target, inc);
         model.included.add(target);
         walk(model, inc, inc.tree.children, scope, prefix, [...stack, target], load);
+      }
+      if (leftOut > 0) {
+        notice('maxFiles', `include "${site.pattern}": ${leftOut} file(s) are not analysed: this analysis reached its limit of ${load.limits.maxFiles} files`);
       }
       continue;
     }
@@ -166,17 +234,34 @@ function childScope(parent: Scope, placed: Placed): Scope {
 function resolveInclude(at: Placed, pattern: string, prefix: Prefix, from: string, load: Loader): IncludeSite {
   const isGlob = /[*?[]/.test(pattern);
   const site: IncludeSite = { at, pattern, targets: [], missing: false, cycles: [] };
+  const arg = at.d.args[0];
+  const notice = (kind: IncludeNotice['kind'], message: string) => load.notice({ kind, path: from, range: { start: arg.offset, end: arg.end }, message });
+  if (isNetworkPath(pattern)) {
+    notice('network', `include "${pattern}" names a network location; cachelint reads local files only, so what it includes is not analysed`);
+    return site;
+  }
   // A glob that matches nothing at nginx's prefix is fine for nginx; looking elsewhere would pull in
   // files nginx never reads. A single file is also looked up next to the including file.
   const bases = isAbsolute(pattern) ? [''] : isGlob && !prefix.fragment ? prefix.prefixes : [...prefix.prefixes, dirname(from)];
   for (const base of bases) {
     const abs = base ? join(base, pattern) : pattern;
     if (isGlob) {
-      const found = load.glob(abs);
+      const max = load.limits.maxGlobFiles;
+      const found = load.glob(abs, max + 1);
+      if (found.length > max) {
+        notice(
+          'maxGlobFiles',
+          `include "${pattern}" matches more than ${max} files: only the first ${max} in name order are analysed`,
+        );
+        found.length = max;
+      }
       if (found.length) {
         site.targets = found;
         return site;
       }
+    } else if (load.full(abs)) {
+      site.targets = [abs];
+      return site;
     } else if (load(abs)) {
       // Found only next to the including file: nginx itself would not read it.
       if (!prefix.fragment && base !== '' && base !== prefix.prefixes[0]) {
@@ -184,6 +269,12 @@ function resolveInclude(at: Placed, pattern: string, prefix: Prefix, from: strin
         site.nearby = abs;
       } else site.targets = [abs];
       return site;
+    } else {
+      const why = load.unreadable(abs);
+      if (why) {
+        notice('unreadable', `include "${pattern}" is not read: ${why}`);
+        return site;
+      }
     }
   }
   site.missing = !isGlob;

@@ -11,6 +11,12 @@ export interface ParseOptions {
 /** Block directives whose bodies hold data entries with arbitrary keys, not directives. */
 const DATA_BLOCKS = new Set(['map', 'geo', 'types', 'split_clients', 'charset_map', 'match']);
 
+/**
+ * Blocks nested deeper than this are skipped (an error is reported): real configs nest a few levels, and the
+ * tree's consumers walk it recursively, so an unbounded depth would exhaust the stack.
+ */
+export const MAX_DEPTH = 100;
+
 /** Whether `name` takes a Lua body (`content_by_lua_block { … }`). */
 export function isLuaBlockDirective(name: string): boolean {
   return name.endsWith('_by_lua_block');
@@ -28,6 +34,8 @@ class Parser {
   private readonly sc: Scanner;
   private readonly errors: SyntaxError[] = [];
   private peeked: Token | undefined;
+  /** Blocks open around the statement being parsed. */
+  private depth = 0;
 
   constructor(private readonly text: string, private readonly opts: ParseOptions) {
     this.sc = new Scanner(text, (p) => this.errors.push({ ...p, kind: 'syntax' }));
@@ -89,10 +97,16 @@ class Parser {
           continue;
         case 'lbrace': {
           this.error(tok.start, tok.end, 'unexpected "{": a block needs a directive name before it');
+          if (this.depth >= MAX_DEPTH) {
+            this.skipBlock(tok);
+            continue;
+          }
           // Parse the stray block so that its contents are still checked and its "}" is consumed.
           const stray: Node[] = [];
+          this.depth++;
           this.body(stray, parent, data);
-          out.push(...stray);
+          this.depth--;
+          for (const n of stray) out.push(n);
           continue;
         }
         case 'word':
@@ -110,7 +124,7 @@ class Parser {
   private directive(nameTok: Token, parent: Directive | undefined, data: boolean, out: Node[]): void {
     const name = this.word(nameTok);
     // Names repeat throughout a file and are looked up everywhere: keep one canonical string per name.
-    if (!name.quote && !name.template && name.value === name.raw) name.value = name.raw = intern(name.raw);
+    if (!data && !name.quote && !name.template && name.value === name.raw) name.value = name.raw = intern(name.raw);
     const d: Directive = { type: 'directive', name, args: [], offset: nameTok.start, end: nameTok.end, parent };
     out.push(d);
     if (data) d.dataBlock = undefined;
@@ -175,10 +189,17 @@ class Parser {
       d.end = close + 1;
       return { open: open.start, close, children: [], raw: true };
     }
+    if (this.depth >= MAX_DEPTH) {
+      const close = this.skipBlock(open);
+      d.end = close === undefined ? this.text.length : close + 1;
+      return close === undefined ? { open: open.start, children: [] } : { open: open.start, close, children: [] };
+    }
     const data = isDataBlockDirective(d.name.value);
     if (data) d.dataBlock = true;
     const children: Node[] = [];
+    this.depth++;
     const close = this.body(children, d, data);
+    this.depth--;
     if (close === undefined) {
       this.error(open.start, open.end, `"${d.name.value}" block is not closed: missing "}"`);
       d.end = this.text.length;
@@ -186,6 +207,20 @@ class Parser {
     }
     d.end = close + 1;
     return { open: open.start, close, children };
+  }
+
+  /**
+   * Skips a block opened by `open` that is nested too deeply, without recursion: returns the offset of its
+   * matching `}` (consumed), or undefined when the text ends first.
+   */
+  private skipBlock(open: Token): number | undefined {
+    this.error(open.start, open.end, `blocks nested more than ${MAX_DEPTH} deep: this block is not analysed`);
+    let depth = 1;
+    for (let tok = this.next(); tok; tok = this.next()) {
+      if (tok.kind === 'lbrace') depth++;
+      else if (tok.kind === 'rbrace' && --depth === 0) return tok.start;
+    }
+    return undefined;
   }
 
   /**

@@ -30,7 +30,29 @@ function isSpace(c: number): boolean {
 /** Pulls tokens from a text one at a time. Every character belongs to exactly one token. */
 export class Scanner {
   pos = 0;
+  /** Per needle: the offset a search started from and what it found (-1: none after it). */
+  private readonly found = new Map<string, [from: number, at: number]>();
   constructor(readonly text: string, private readonly report: (p: ScanProblem) => void) {}
+
+  /**
+   * The first `s` at or after `from`, or -1. Searches start at increasing offsets during a scan, so a result
+   * still ahead of `from` is reused: a line of many `{{` costs one search, not one per `{{` (quadratic).
+   */
+  private nextIndex(s: string, from: number): number {
+    const c = this.found.get(s);
+    if (c && from >= c[0] && (c[1] < 0 || c[1] >= from)) return c[1];
+    const at = this.text.indexOf(s, from);
+    this.found.set(s, [from, at]);
+    return at;
+  }
+
+  /** The end of the line holding `from` (its line break's offset, or the end of the text). */
+  private lineEndFrom(from: number): number {
+    const lf = this.nextIndex('\n', from);
+    const cr = this.nextIndex('\r', from);
+    const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+    return end < 0 ? this.text.length : end;
+  }
 
   /** The next token, or undefined at the end of the text. */
   next(): Token | undefined {
@@ -71,8 +93,8 @@ export class Scanner {
       const d = t.charCodeAt(start + 1);
       if (d === PCT) return this.templateStatement(start, '%}');
       if (d === LBRACE) {
-        const close = t.indexOf('}}', start + 2);
-        if (close >= 0 && close < lineEnd(t, start)) return this.word(start);
+        const close = this.nextIndex('}}', start + 2);
+        if (close >= 0 && close < this.lineEndFrom(start)) return this.word(start);
       }
       this.pos = start + 1;
       return { kind: 'lbrace', start, end: start + 1 };
@@ -140,8 +162,8 @@ export class Scanner {
       if (c === LBRACE) {
         if (t.charCodeAt(i + 1) === LBRACE) {
           // `{{ … }}` template placeholder inside or at the start of a word.
-          const close = t.indexOf('}}', i + 2);
-          const nl = lineEnd(t, i);
+          const close = this.nextIndex('}}', i + 2);
+          const nl = this.lineEndFrom(i);
           if (close >= 0 && close < nl) {
             template = true;
             i = close + 2;

@@ -67,6 +67,11 @@ const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=']);
 const REL_OPS = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const ACL_FLAGS = new Set(['log', 'fold', 'pedantic', 'table']);
 const MAX_DEPTH = 100;
+/**
+ * Operators one expression may chain (`a || b || …`, `"a" + "b" + …`, `o.f().g()…`). Chains build left-deep
+ * trees that the model and the checks walk recursively, so their height is bounded like the nesting of blocks.
+ */
+const MAX_OPERATORS = 500;
 const MAX_ERRORS = 1000;
 
 type FieldKind = 'string' | 'strings' | 'duration' | 'uint' | 'blob' | 'probe';
@@ -95,6 +100,8 @@ class Parser {
   private errCount = 0;
   private mute = 0;
   private depth = 0;
+  /** Operators of the chains open around the expression being parsed (bounded by MAX_OPERATORS). */
+  private height = 0;
   private eofReported = false;
   private curSub: string | undefined;
   private readonly actions: ReadonlySet<string>;
@@ -968,8 +975,8 @@ class Parser {
     if (t && t.kind === 'id' && !this.isTopKeyword()) {
       const s = this.statement();
       if (s) {
+        // The block spans from where its `{` was expected (open) to the end of the statement standing in.
         block.body.push(s);
-        block.start = s.start;
         block.end = s.end;
       }
     }
@@ -1155,25 +1162,39 @@ class Parser {
     return this.cor(want);
   }
 
+  /** Counts one more chained operator, at `op`; false (after an error) when the expression holds too many. */
+  private chainStep(op: Token): boolean {
+    if (this.height >= MAX_OPERATORS) {
+      this.errorAt(op, `Expression too long: more than ${MAX_OPERATORS} operators`);
+      return false;
+    }
+    this.height++;
+    return true;
+  }
+
   private binary(op: string, opTok: Token, left: Expr, right: Expr): Expr {
     return { type: 'binary', op: op as BinaryOp, opRange: { start: opTok.start, end: opTok.end }, left, right, start: left.start, end: right.end };
   }
 
   private cor(want?: string): Expr {
+    const h = this.height;
     let left = this.cand(want);
-    while (this.isOp(this.cur(), '||')) {
+    while (this.isOp(this.cur(), '||') && this.chainStep(this.cur()!)) {
       const op = this.advance();
       left = this.binary('||', op, left, this.cand('BOOL'));
     }
+    this.height = h;
     return left;
   }
 
   private cand(want?: string): Expr {
+    const h = this.height;
     let left = this.not(want);
-    while (this.isOp(this.cur(), '&&')) {
+    while (this.isOp(this.cur(), '&&') && this.chainStep(this.cur()!)) {
       const op = this.advance();
       left = this.binary('&&', op, left, this.not('BOOL'));
     }
+    this.height = h;
     return left;
   }
 
@@ -1208,15 +1229,17 @@ class Parser {
     const t = this.cur();
     if (t && t.kind === 'cstr') {
       let e: Expr = this.string();
-      while (this.isOp(this.cur(), '+')) {
+      const h = this.height;
+      while (this.isOp(this.cur(), '+') && this.chainStep(this.cur()!)) {
         const plus = this.advance();
         const r = this.cur();
         if (!r || r.kind !== 'cstr') {
           this.fail(r, 'CSTR');
-          return e;
+          break;
         }
         e = this.binary('+', plus, e, this.string());
       }
+      this.height = h;
       return e;
     }
     if (t && t.kind === 'id') return this.postfix('ACL');
@@ -1226,20 +1249,24 @@ class Parser {
   }
 
   private add(want?: string): Expr {
+    const h = this.height;
     let left = this.mul(want);
-    while (this.isOp(this.cur(), '+') || this.isOp(this.cur(), '-')) {
+    while ((this.isOp(this.cur(), '+') || this.isOp(this.cur(), '-')) && this.chainStep(this.cur()!)) {
       const op = this.advance();
       left = this.binary(this.tx(op), op, left, this.mul());
     }
+    this.height = h;
     return left;
   }
 
   private mul(want?: string): Expr {
+    const h = this.height;
     let left = this.postfix(want);
-    while (this.isOp(this.cur(), '*') || this.isOp(this.cur(), '/') || this.isOp(this.cur(), '%')) {
+    while ((this.isOp(this.cur(), '*') || this.isOp(this.cur(), '/') || this.isOp(this.cur(), '%')) && this.chainStep(this.cur()!)) {
       const op = this.advance();
       left = this.binary(this.tx(op), op, left, this.postfix());
     }
+    this.height = h;
     return left;
   }
 
@@ -1249,17 +1276,19 @@ class Parser {
 
   /** `.property` and `.method(args)` after a call or a parenthesised expression. */
   private postfixFrom(e: Expr): Expr {
-    while (this.isOp(this.cur(), '.')) {
+    const h = this.height;
+    while (this.isOp(this.cur(), '.') && this.chainStep(this.cur()!)) {
       this.i++;
       const p = this.cur();
       if (!p || p.kind !== 'id') {
         this.errorAt(p, `Expected ID got ${this.describe(p)}`);
-        return e;
+        break;
       }
       this.i++;
       const member: MemberExpr = { type: 'member', object: e, property: this.ident(p), start: e.start, end: p.end };
       e = this.isOp(this.cur(), '(') ? this.call(member) : member;
     }
+    this.height = h;
     return e;
   }
 
@@ -1318,7 +1347,8 @@ class Parser {
         break;
     }
     this.errorAt(t, `Unknown token ${this.describe(t)} when looking for ${want ?? 'an expression'}`);
-    return this.missing(t.start);
+    // Where the expression was expected: the unexpected token is not consumed, so it belongs to no node here.
+    return this.missing();
   }
 
   /** Arguments after a callee: `(` [arg (',' arg)*] [','] `)`; an argument is `expr` or `name = expr`. */

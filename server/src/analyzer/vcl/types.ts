@@ -541,10 +541,11 @@ export class TypeChecker {
       this.arg(a.value, params[i]);
       i++;
     }
-    const close = e.close ?? e.end;
+    // At the `)`; an unclosed call has none, so the place is the (empty) end of what was written.
+    const at = e.close !== undefined ? { start: e.close, end: e.close + 1 } : { start: e.end, end: e.end };
     params.forEach((p, k) => {
       if (!filled[k] && !p.optional && p.default === undefined) {
-        throw new Problem({ start: close, end: close + 1 }, p.name ? `Argument '${p.name}' missing.` : `Argument ${k + 1} (${p.type}) missing.`);
+        throw new Problem(at, p.name ? `Argument '${p.name}' missing.` : `Argument ${k + 1} (${p.type}) missing.`);
       }
     });
   }

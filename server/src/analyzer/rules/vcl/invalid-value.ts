@@ -372,9 +372,20 @@ export default defineVclRule({
       const state = new Map<string, 'open' | 'done'>();
       const stack: { sub: string; site?: CallSite }[] = [];
       const reported = new Set<string>();
-      const visit = (sub: string): void => {
-        state.set(sub, 'open');
-        for (const site of calls.get(sub) ?? []) {
+      // Depth-first with an explicit stack of frames: a call chain thousands of subs long must not
+      // exhaust the call stack.
+      const visit = (root: string): void => {
+        const frames: { sub: string; sites: CallSite[]; next: number }[] = [{ sub: root, sites: calls.get(root) ?? [], next: 0 }];
+        state.set(root, 'open');
+        while (frames.length > 0) {
+          const frame = frames[frames.length - 1];
+          if (frame.next >= frame.sites.length) {
+            state.set(frame.sub, 'done');
+            frames.pop();
+            if (frames.length > 0) stack.pop();
+            continue;
+          }
+          const site = frame.sites[frame.next++];
           const callee = site.callee;
           if (!model.subs.has(callee)) continue;
           if (state.get(callee) === 'open') {
@@ -390,10 +401,9 @@ export default defineVclRule({
           }
           if (state.get(callee) === 'done') continue;
           stack.push({ sub: callee, site });
-          visit(callee);
-          stack.pop();
+          state.set(callee, 'open');
+          frames.push({ sub: callee, sites: calls.get(callee) ?? [], next: 0 });
         }
-        state.set(sub, 'done');
       };
       for (const name of model.subs.keys()) {
         if (state.has(name)) continue;
