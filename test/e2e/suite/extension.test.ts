@@ -418,7 +418,16 @@ describe('cachelint in the VS Code extension host', () => {
     try {
       const doc = await open('big', 'nginx.conf');
       assert.ok(doc.lineCount >= 35_000, `${doc.lineCount} lines`);
-      const list = await diagnosticsWhen(doc.uri, 'the tiny-TTL finding near the end', (d) => withRule(d, TINY_TTL).length === 1, 60_000);
+      // More problems than cachelint.maxProblemsPerFile: the notice counts them, and the ones shown are
+      // the most severe, nearest the last edit — before any edit, the top of the file.
+      const opened = await diagnosticsWhen(doc.uri, 'the problems of the big file, with the notice', (d) => d.some((x) => /problems in this file and shows/.test(x.message)), 60_000);
+      assert.ok(opened.length <= 1000, `${opened.length} problems published`);
+      // An edit next to the tiny TTL near the end brings the problems there forward.
+      const marker = positionOf(doc, BIG_MARKER);
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(doc.uri, new vscode.Position(marker.line, 0), '# edited\n');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      const list = await diagnosticsWhen(doc.uri, 'the tiny-TTL finding near the edit', (d) => withRule(d, TINY_TTL).length === 1, 60_000);
       assert.equal(withRule(list, TINY_TTL)[0].range.start.line, positionOf(doc, BIG_MARKER).line);
       const text = await hoverText(doc.uri, positionOf(doc, 'proxy_cache big;', 3));
       assert.match(text, /zone `big`/);
