@@ -13,6 +13,7 @@ import {
   decodeText,
   GLOB_MAX_MATCHES,
   globIncludeMask,
+  limitedProvider,
   readTextFile,
   realPath,
   toAnalyzerPath,
@@ -302,22 +303,6 @@ class FileCache implements FileProvider {
   unreadable(path: string, maxBytes?: number): string | undefined {
     return whyNotRead(path, maxBytes);
   }
-}
-
-/**
- * `base` with the CLI's include limits (a glob include expands to as many files as the file layer
- * lists) and what an analysis left out at an include collected in `notices`.
- */
-function noticingProvider(base: FileProvider, notices: IncludeNotice[]): FileProvider {
-  const provider: FileProvider = {
-    readFile: (path, maxBytes) => base.readFile(path, maxBytes),
-    glob: (pattern, limit) => base.glob(pattern, limit),
-    unreadable: (path, maxBytes) => base.unreadable?.(path, maxBytes),
-    limits: { maxGlobFiles: GLOB_MAX_MATCHES },
-    notice: (n) => notices.push(n),
-  };
-  if (base.canonical) provider.canonical = (path) => base.canonical!(path);
-  return provider;
 }
 
 /** The notices as `path:line:column: note: message` lines, once each. */
@@ -687,7 +672,8 @@ function lint(o: Options, cwd: string): Outcome {
   const inputError = inputs.errors.length ? inputs.errors.join('; ') : undefined;
   if (inputs.entries.length === 0) return { stdout: '', error: inputError ?? 'no input files', code: 2 };
   const notices: IncludeNotice[] = [];
-  provider = noticingProvider(provider, notices);
+  // A glob include expands to as many files as the file layer lists.
+  provider = limitedProvider(provider, { limits: { maxGlobFiles: GLOB_MAX_MATCHES }, notice: (n) => notices.push(n) });
 
   const display = (p: string): string => inputs.display.get(p) ?? (nodePath.relative(cwd, p) || p);
   // The analyzer reads an input that another input includes in that context only.

@@ -1,6 +1,7 @@
 // What one analysis may read (file size, include limits) and how what it left out or read from outside the workspace is told to the user.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { FileProvider, IncludeNotice } from '../analyzer/types';
+import { limitedProvider } from '../node/fileProvider';
 import { DIAGNOSTIC_SOURCE, toRange, type ConvertContext } from './convert';
 import type { ServerSettings } from './settings';
 
@@ -16,21 +17,12 @@ const SETTING_OF: Partial<Record<IncludeNotice['kind'], string>> = {
  * out is added to `notices`.
  */
 export function boundedProvider(base: FileProvider, settings: ServerSettings, notices: IncludeNotice[]): FileProvider {
-  const maxBytes = settings.maxFileSizeKB * 1024;
-  const provider: FileProvider = {
-    readFile: (path) => base.readFile(path, maxBytes),
-    glob: (pattern, limit) => base.glob(pattern, limit),
-    unreadable(path) {
-      const why = base.unreadable?.(path, maxBytes);
-      // Readable without the size limit: the limit is the reason, and a setting can change it.
-      if (why !== undefined && base.unreadable?.(path) === undefined) return `${why} (cachelint.maxFileSizeKB)`;
-      return why;
-    },
+  return limitedProvider(base, {
+    maxBytes: settings.maxFileSizeKB * 1024,
+    sizeSetting: 'cachelint.maxFileSizeKB',
     limits: settings.includes,
     notice: (n) => notices.push(n),
-  };
-  if (base.canonical) provider.canonical = (path) => base.canonical!(path);
-  return provider;
+  });
 }
 
 /**

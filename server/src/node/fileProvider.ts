@@ -4,7 +4,7 @@ import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import picomatch from 'picomatch/posix';
 import { isNetworkPath } from '../analyzer/nginx/model';
-import type { FileProvider } from '../analyzer/types';
+import type { FileProvider, IncludeLimits, IncludeNotice } from '../analyzer/types';
 
 /** How a file's bytes were decoded; writing with the same encoding reproduces them exactly. */
 export type TextEncodingName = 'utf8' | 'latin1';
@@ -363,6 +363,31 @@ export function createNodeFileProvider(): FileProvider {
     canonical: realPath,
     unreadable: unreadableReason,
   };
+}
+
+/**
+ * `base` as one analysis sees it: files larger than `maxBytes` (when given) are not read, include
+ * expansion stops at `limits`, and what the analysis leaves out at an include goes to `notice`. When
+ * the size is why a file is not read, the reason names `sizeSetting`, the setting that can change it.
+ */
+export function limitedProvider(
+  base: FileProvider,
+  o: { maxBytes?: number; sizeSetting?: string; limits: Partial<IncludeLimits>; notice: (n: IncludeNotice) => void },
+): FileProvider {
+  const provider: FileProvider = {
+    readFile: (path) => base.readFile(path, o.maxBytes),
+    glob: (pattern, limit) => base.glob(pattern, limit),
+    unreadable(path) {
+      const why = base.unreadable?.(path, o.maxBytes);
+      // Readable without the size limit: the limit is the reason.
+      if (why !== undefined && o.maxBytes !== undefined && o.sizeSetting && base.unreadable?.(path) === undefined) return `${why} (${o.sizeSetting})`;
+      return why;
+    },
+    limits: o.limits,
+    notice: o.notice,
+  };
+  if (base.canonical) provider.canonical = (path) => base.canonical!(path);
+  return provider;
 }
 
 /** The real path of a file through symlinks, or the path itself when it cannot be resolved. */
