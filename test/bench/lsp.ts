@@ -15,6 +15,7 @@ import {
 import type { CodeAction, Diagnostic, Hover, InitializeResult, PublishDiagnosticsParams } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { summarize, type Sample } from './stats';
+import { withTimeout as bounded } from '../lsp/harness';
 
 const WAIT_MS = 60_000;
 
@@ -63,15 +64,7 @@ export function memoryOf(pid: number): { hwm: number; rss: number } {
   return { hwm: kb('VmHWM'), rss: kb('VmRSS') };
 }
 
-function withTimeout<T>(p: Promise<T>, what: string, ms = WAIT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-    }),
-  ]);
-}
+const withTimeout = <T>(p: Promise<T>, what: string, ms = WAIT_MS): Promise<T> => bounded(p, what, ms);
 
 function kill(proc: ChildProcess): void {
   if (proc.exitCode === null && proc.signalCode === null && proc.pid !== undefined) {

@@ -11,6 +11,7 @@ import type { DocumentSymbol, Hover, InitializeResult, PublishDiagnosticsParams 
 import { memoryOf } from './lsp';
 import { median } from './stats';
 import { rng } from '../prng';
+import { withTimeout as bounded } from '../lsp/harness';
 
 export interface GenerateOptions {
   /** About how many files to write (at least 40). */
@@ -259,15 +260,7 @@ export interface WorkspaceBenchResult {
 const WAIT_MS = 120_000;
 const HOVERS = 7;
 
-function withTimeout<T>(p: Promise<T>, what: string, ms = WAIT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-    }),
-  ]);
-}
+const withTimeout = <T>(p: Promise<T>, what: string, ms = WAIT_MS): Promise<T> => bounded(p, what, ms);
 
 /**
  * Starts the language server (`serverPath`, e.g. dist/server.js) over stdio with `dir` as the

@@ -5,27 +5,12 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { CLEAN_CONF, cleanup, cli, enforcingUser, stderrLines, tmpDir, writeTree, type CliRun } from './helpers';
+import { CLEAN_CONF, cleanup, FIXABLE_LINES, cli, enforcingUser, stderrLines, tmpDir, writeTree, type CliRun } from './helpers';
 
 after(cleanup);
 
 /** A config with an error-level finding and a safe fix: exit 1 on its own. */
-const FIXABLE_CONF = [
-  'events {}',
-  'http {',
-  '    proxy_cache_path /var/cache/nginx/a keys_zone=a:10m;',
-  '    server {',
-  '        listen 127.0.0.1:8080;',
-  '        location / {',
-  '            proxy_pass http://127.0.0.1:8081;',
-  '            proxy_cache a;',
-  '            proxy_cache_valid 200 10m;',
-  '            proxy_cache_key $scheme$host$request_uri$request_id;',
-  '        }',
-  '    }',
-  '}',
-  '',
-].join('\n');
+const FIXABLE_CONF = FIXABLE_LINES.join('\n');
 
 /** Exit 2, nothing on stdout, exactly one `cachelint:` line on stderr that matches `mentions`. */
 function assertOneLineFailure(r: CliRun, mentions: RegExp, what: string): void {

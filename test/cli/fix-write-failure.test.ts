@@ -4,31 +4,12 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { cleanup, cli, enforcingUser, stderrLines, tmpDir, type CliRun } from './helpers';
+import { cleanup, cli, enforcingUser, FIXABLE_LINES, stderrLines, tmpDir, type CliRun } from './helpers';
 
 after(cleanup);
 
 /** CRLF, a latin1 byte and a safe fix (`$request_id` leaves the cache key). */
-const ORIGINAL = Buffer.from(
-  [
-    '# caf\xe9',
-    'events {}',
-    'http {',
-    '    proxy_cache_path /var/cache/nginx/a keys_zone=a:10m;',
-    '    server {',
-    '        listen 127.0.0.1:8080;',
-    '        location / {',
-    '            proxy_pass http://127.0.0.1:8081;',
-    '            proxy_cache a;',
-    '            proxy_cache_valid 200 10m;',
-    '            proxy_cache_key $scheme$host$request_uri$request_id;',
-    '        }',
-    '    }',
-    '}',
-    '',
-  ].join('\r\n'),
-  'latin1',
-);
+const ORIGINAL = Buffer.from(['# caf\xe9', ...FIXABLE_LINES].join('\r\n'), 'latin1');
 
 function assertWriteFailure(r: CliRun, name: string, reason: RegExp): void {
   assert.equal(r.code, 2, `exit code (stderr ${JSON.stringify(r.stderr)})`);

@@ -88,6 +88,24 @@ export function lineOf(file: string, needle: string): number {
 /** A config no rule has anything to say about: no proxying, no caching. */
 export const CLEAN_CONF = 'worker_processes 1;\n\nevents {\n    worker_connections 64;\n}\n';
 
+/** The lines of a config with an error-level finding and a safe fix (`$request_id` leaves the cache key). */
+export const FIXABLE_LINES: readonly string[] = [
+  'events {}',
+  'http {',
+  '    proxy_cache_path /var/cache/nginx/a keys_zone=a:10m;',
+  '    server {',
+  '        listen 127.0.0.1:8080;',
+  '        location / {',
+  '            proxy_pass http://127.0.0.1:8081;',
+  '            proxy_cache a;',
+  '            proxy_cache_valid 200 10m;',
+  '            proxy_cache_key $scheme$host$request_uri$request_id;',
+  '        }',
+  '    }',
+  '}',
+  '',
+];
+
 export const PACKAGE_VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 
 /** Whether the tests run as root (who can read and write files whatever their permission bits). */

@@ -15,7 +15,8 @@ import { defaultSettings } from '../../server/src/analyzer/types';
 import { createNodeFileProvider, readTextFile } from '../../server/src/node/fileProvider';
 import { rng } from '../prng';
 import { byPath, checkEdits, eolStyle, type Encoding } from './fixCheck';
-import { NGINX, NGINX_WRAPPERS, NginxTree, VARNISHD, isCi, makeCertificate, mapLimit, varnishCompile, type Verdict } from './servers';
+import { NGINX, NGINX_WRAPPERS, NginxTree, VARNISHD, isCi, makeCertificate, varnishCompile, type Verdict } from './servers';
+import { mapLimit } from '../mapLimit';
 
 const CORPUS = process.env.CACHELINT_CORPUS ?? path.join(__dirname, '../../../shared/corpus');
 /** The long run (`npm run fuzz`): every corpus config instead of a sample. */

@@ -167,18 +167,3 @@ export async function varnishCompile(root: string, entry: string, files: Map<str
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
-
-/** Runs `fn` over `items` with at most `limit` at once, keeping the order of results. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i], i);
-      }
-    }),
-  );
-  return out;
-}

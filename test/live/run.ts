@@ -17,6 +17,7 @@ import { VARNISHD, VarnishSite, varnishVersion } from './lib/varnish';
 import type { Live, Measure, Scenario } from './lib/scenario';
 import { SKIPPED } from './skipped';
 import { RULES } from '../../server/src/analyzer/rules';
+import { mapLimit } from '../mapLimit';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FIXTURES = path.join(ROOT, 'test/rules/fixtures');
@@ -149,19 +150,12 @@ async function main(): Promise<void> {
   const scenarios = await loadScenarios(filter);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cachelint-live-'));
   fs.chmodSync(root, 0o755);
-  const results: LiveResult[] = new Array(scenarios.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(CONCURRENCY, scenarios.length) }, async () => {
-      while (next < scenarios.length) {
-        const i = next++;
-        const r = await prove(scenarios[i].s, root);
-        results[i] = r;
-        const mark = r.status === 'proven' ? '✔' : '✖';
-        console.log(`${mark} ${r.rule} — ${r.scenario}: ${r.beforeText ?? '?'} → ${r.afterText ?? '?'} (${r.seconds.toFixed(1)} s)${r.error ? `\n    ${r.error.replace(/\n/g, '\n    ')}` : ''}`);
-      }
-    }),
-  );
+  const results = await mapLimit(scenarios, CONCURRENCY, async (x) => {
+    const r = await prove(x.s, root);
+    const mark = r.status === 'proven' ? '✔' : '✖';
+    console.log(`${mark} ${r.rule} — ${r.scenario}: ${r.beforeText ?? '?'} → ${r.afterText ?? '?'} (${r.seconds.toFixed(1)} s)${r.error ? `\n    ${r.error.replace(/\n/g, '\n    ')}` : ''}`);
+    return r;
+  });
   const covered = new Set(scenarios.map((x) => x.s.rule));
   const skipped = filter.length ? [] : behaviouralRules().filter((r) => !covered.has(r)).map((rule) => ({ rule, reason: SKIPPED[rule] }));
   for (const s of skipped) console.log(s.reason ? `- ${s.rule} skipped: ${s.reason}` : `✖ ${s.rule}: no live scenario and no reason in test/live/skipped.ts`);

@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CURATED, randomTypeCases, typeCaseVcl } from './typeCases';
-import { compile, mapLimit, varnishdVersion } from './varnishd';
+import { compile, varnishdVersion } from './varnishd';
+import { mapLimit } from '../../mapLimit';
 
 export interface TypeCase {
   stmt: string;

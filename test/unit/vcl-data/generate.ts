@@ -18,7 +18,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseVariables, renderManPage } from './manpage';
-import { classify, compile, concreteName, mapLimit, probeVcl, statement, varnishdVersion, type Op } from './varnishd';
+import { classify, compile, concreteName, probeVcl, statement, varnishdVersion, type Op } from './varnishd';
+import { mapLimit } from '../../mapLimit';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 

@@ -20,7 +20,8 @@ import {
   type Access,
   type VariableInfo,
 } from '../../../server/src/analyzer/vcl/data';
-import { compile, concreteName, mapLimit, probeVcl, statement, varnishdVersion } from './varnishd';
+import { compile, concreteName, probeVcl, statement, varnishdVersion } from './varnishd';
+import { mapLimit } from '../../mapLimit';
 import { rng } from '../../prng';
 
 const version = varnishdVersion();

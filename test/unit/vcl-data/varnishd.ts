@@ -49,20 +49,6 @@ export function compile(vcl: string): Promise<CompileResult> {
   });
 }
 
-/** Runs `fn` over `items` with at most `limit` at once, keeping the order of results. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
-    }),
-  );
-  return out;
-}
 
 /** A concrete name for a pattern entry: `req.http.*` → `req.http.X-Probe`, `storage.<name>.x` → `storage.Transient.x`. */
 export function concreteName(name: string): string {

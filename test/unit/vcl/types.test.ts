@@ -12,7 +12,8 @@ import { RULES } from '../../../server/src/analyzer/rules';
 import { memory } from './memory';
 import { randomTypeCases, typeCaseVcl } from '../vcl-data/typeCases';
 import type { TypeCase } from '../vcl-data/generate-types';
-import { compile, mapLimit, varnishdVersion } from '../vcl-data/varnishd';
+import { compile, varnishdVersion } from '../vcl-data/varnishd';
+import { mapLimit } from '../../mapLimit';
 
 const COMPILER = new Set(RULES.filter((r) => r.dialect === 'vcl' && r.meta.category === 'syntax').map((r) => r.id));
 const recorded = JSON.parse(fs.readFileSync(path.join(__dirname, '../vcl-data/fixtures/types-7.1.1.json'), 'utf8')) as { varnishd: string; cases: TypeCase[] };
